@@ -1,0 +1,1 @@
+"""The invocations app: Lambda's invocation model, simulated."""

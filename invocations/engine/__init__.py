@@ -1,0 +1,1 @@
+"""Pure-Python Lambda semantics: no Django, Channels, Celery or Redis imports here."""
