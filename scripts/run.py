@@ -1,0 +1,87 @@
+"""`make run`: Redis, migrations, demo data, then daphne + a Celery worker + beat in the foreground."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("LAMBDAVIZ_VAR_DIR", ROOT / "var"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from redis_service import ensure_redis  # noqa: E402
+
+
+def admin_password() -> str:
+    """LAMBDAVIZ_ADMIN_PASSWORD, or one generated once into var/ so every start can print the login."""
+    if os.environ.get("LAMBDAVIZ_ADMIN_PASSWORD"):
+        return os.environ["LAMBDAVIZ_ADMIN_PASSWORD"]
+    path = VAR / "admin_password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def main() -> int:
+    VAR.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    port = os.environ.get("PORT", "8000")
+    redis_url, redis_proc = ensure_redis(VAR)
+    children: list[subprocess.Popen] = [redis_proc] if redis_proc else []
+    env = {**os.environ, "REDIS_URL": redis_url, "LAMBDAVIZ_ADMIN_PASSWORD": admin_password()}
+    print(f"Redis: {redis_url}" + (" (embedded, files in var/redis)" if redis_proc else ""), flush=True)
+
+    manage = [python, str(ROOT / "manage.py")]
+    for step in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
+        if subprocess.run(manage + step, env=env, cwd=ROOT).returncode != 0:
+            _stop(children)
+            return 1
+
+    celery = [python, "-m", "celery", "-A", "lambdaviz"]
+    children += [
+        subprocess.Popen(
+            [python, "-m", "daphne", "-b", "127.0.0.1", "-p", port, "lambdaviz.asgi:application"], env=env, cwd=ROOT
+        ),
+        subprocess.Popen(
+            celery + ["worker", "-l", "warning", "--concurrency", "2", "-n", "lambdaviz@%h"], env=env, cwd=ROOT
+        ),
+        subprocess.Popen(celery + ["beat", "-l", "warning", "-s", str(VAR / "celerybeat-schedule")], env=env, cwd=ROOT),
+    ]
+    print(
+        f"\n  LambdaViz is running:  http://127.0.0.1:{port}/\n"
+        f"  Staff login:           admin / {env['LAMBDAVIZ_ADMIN_PASSWORD']}   (admin at /admin/)\n"
+        "  Ctrl-C stops everything.\n",
+        flush=True,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: (_stop(children), sys.exit(0)))
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        print("A process stopped unexpectedly; stopping the rest.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(children)
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    for child in reversed(children):
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
