@@ -104,3 +104,25 @@ class InvalidSignatureException(LambdaError):
 class UnrecognizedClientException(LambdaError):
     status_code = 403
     error_type = "UnrecognizedClientException"
+
+
+class CodeStorageExceededException(LambdaError):
+    error_type = "CodeStorageExceededException"
+
+
+class KMSAccessDeniedException(LambdaError):
+    # Raised at invoke when secret environment values cannot be decrypted (semantics §7).
+    status_code = 502
+    error_type = "KMSAccessDeniedException"
+    fault = "Service"
+
+
+def error_class_for(error_type: str) -> type[LambdaError] | None:
+    """The exception class whose AWS type name is `error_type` (None when no class claims it)."""
+    pending: list[type[LambdaError]] = [LambdaError]
+    while pending:
+        cls = pending.pop()
+        if cls.error_type == error_type and cls is not LambdaError:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return None

@@ -6,29 +6,36 @@ import heapq
 import itertools
 import time as _time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
+
+_NO_ARG = object()
 
 
-@dataclass(order=True)
+@dataclass(slots=True)
 class Scheduled:
-    """One pending callback; ordered by (time, priority, seq) so runs are deterministic."""
+    """A handle on one pending callback; the heap orders entries by (time, priority, seq), so runs are deterministic."""
 
     at: float
     priority: int
     seq: int
-    callback: Callable[[], None] = field(compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    callback: Callable[[], None]
+    cancelled: bool = False
 
     def cancel(self) -> None:
         self.cancelled = True
 
 
 class VirtualClock:
-    """A deterministic clock: time moves only when the heap is run (SimPy's Environment, in spirit)."""
+    """A deterministic clock: time moves only when the heap is run (SimPy's Environment, in spirit).
+
+    Heap entries are plain tuples `(at, priority, seq, callback, arg, handle)`: tuple comparison runs in C and never
+    looks past the unique seq. `call_later` skips the handle for hot-path callbacks that are never cancelled.
+    """
 
     def __init__(self, start: float = 0.0) -> None:
         self._now = float(start)
-        self._heap: list[Scheduled] = []
+        self._heap: list[tuple] = []
         self._seq = itertools.count()
 
     def now(self) -> float:
@@ -37,38 +44,62 @@ class VirtualClock:
     def schedule(self, delay: float, callback: Callable[[], None], priority: int = 0) -> Scheduled:
         if delay < 0:
             raise ValueError("delay must be >= 0")
-        item = Scheduled(self._now + delay, priority, next(self._seq), callback)
-        heapq.heappush(self._heap, item)
-        return item
+        at = self._now + delay
+        seq = next(self._seq)
+        handle = Scheduled(at, priority, seq, callback)
+        heapq.heappush(self._heap, (at, priority, seq, callback, _NO_ARG, handle))
+        return handle
 
     def schedule_at(self, at: float, callback: Callable[[], None], priority: int = 0) -> Scheduled:
         return self.schedule(max(0.0, at - self._now), callback, priority)
 
+    def call_later(self, delay: float, callback: Callable[[Any], None], arg: Any, priority: int = 0) -> None:
+        """Run `callback(arg)` after `delay`; no handle (cannot be cancelled), one tuple allocated."""
+        heapq.heappush(self._heap, (self._now + delay, priority, next(self._seq), callback, arg, None))
+
     def peek(self) -> float | None:
         """Time of the next live callback, or None when nothing is pending."""
-        while self._heap and self._heap[0].cancelled:
-            heapq.heappop(self._heap)
-        return self._heap[0].at if self._heap else None
+        heap = self._heap
+        while heap:
+            handle = heap[0][5]
+            if handle is None or not handle.cancelled:
+                return heap[0][0]
+            heapq.heappop(heap)
+        return None
 
     def pending(self) -> int:
-        return sum(1 for item in self._heap if not item.cancelled)
+        return sum(1 for entry in self._heap if entry[5] is None or not entry[5].cancelled)
 
     def step(self) -> bool:
         """Run the next callback; False when nothing is pending."""
         if self.peek() is None:
             return False
-        item = heapq.heappop(self._heap)
-        self._now = max(self._now, item.at)
-        item.callback()
+        at, _, _, callback, arg, _ = heapq.heappop(self._heap)
+        if at > self._now:
+            self._now = at
+        if arg is _NO_ARG:
+            callback()
+        else:
+            callback(arg)
         return True
 
     def run(self, until: float | None = None) -> None:
         """Run callbacks in order; with `until`, stop before later ones and leave the clock at `until`."""
-        while True:
-            nxt = self.peek()
-            if nxt is None or (until is not None and nxt > until):
+        heap, pop = self._heap, heapq.heappop
+        limit = float("inf") if until is None else until
+        while heap:
+            at, _, _, callback, arg, handle = heap[0]
+            if at > limit:
                 break
-            self.step()
+            pop(heap)
+            if handle is not None and handle.cancelled:
+                continue
+            if at > self._now:
+                self._now = at
+            if arg is _NO_ARG:
+                callback()
+            else:
+                callback(arg)
         if until is not None and until > self._now:
             self._now = until
 
@@ -122,8 +153,16 @@ class RealtimeClock(VirtualClock):
         self._paused = False
 
     def schedule(self, delay: float, callback: Callable[[], None], priority: int = 0) -> Scheduled:
-        self._now = self.now()
+        self._now = max(self._now, self.now())
         return super().schedule(delay, callback, priority)
+
+    def schedule_at(self, at: float, callback: Callable[[], None], priority: int = 0) -> Scheduled:
+        self._now = max(self._now, self.now())
+        return super().schedule_at(at, callback, priority)
+
+    def call_later(self, delay: float, callback: Callable[[Any], None], arg: Any, priority: int = 0) -> None:
+        self._now = max(self._now, self.now())
+        super().call_later(delay, callback, arg, priority)
 
     def run_due(self) -> int:
         """Run every callback whose simulated time has come; returns how many ran."""

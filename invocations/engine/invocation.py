@@ -1,0 +1,80 @@
+"""The in-flight record of one invocation attempt: what executors read and what the engine completes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .async_invoke import AsyncItem
+    from .config import VersionConfig
+    from .environments import Environment
+    from .executors import ExecutionReport
+    from .outcomes import InvokeResult
+    from .routing import Route, VersionTarget
+    from .store import Grant
+
+
+class Invocation:
+    """Mutable and slotted (one per attempt, on the hot path). Executors read request_id, payload, function,
+    version, config, env and cold; the rest is the engine's bookkeeping until completion."""
+
+    __slots__ = (
+        "request_id",
+        "payload",
+        "config",
+        "env",
+        "cold",
+        "route",
+        "target",
+        "source",
+        "invocation_type",
+        "attempt",
+        "started_at",
+        "grant",
+        "pc_key",
+        "on_complete",
+        "item",
+        "report",
+    )
+
+    def __init__(
+        self,
+        request_id: str,
+        payload: Any,
+        route: Route,
+        target: VersionTarget,
+        env: Environment,
+        grant: Grant,
+        pc_key: str | None,
+        started_at: float,
+        source: str,
+        invocation_type: str,
+        attempt: int,
+        on_complete: Callable[[InvokeResult], None] | None,
+        item: AsyncItem | None,
+    ) -> None:
+        self.request_id = request_id
+        self.payload = payload
+        self.config: VersionConfig = env.config
+        self.env = env
+        self.cold: bool = env.needs_init
+        self.route = route
+        self.target = target
+        self.source = source
+        self.invocation_type = invocation_type
+        self.attempt = attempt
+        self.started_at = started_at
+        self.grant = grant
+        self.pc_key = pc_key
+        self.on_complete = on_complete
+        self.item = item
+        self.report: ExecutionReport  # set by Engine._executed before anything reads it
+
+    @property
+    def function(self) -> str:
+        return self.target.function
+
+    @property
+    def version(self) -> str:
+        return self.target.version

@@ -1,0 +1,308 @@
+"""The engine facade: sync and async invoke through routing, concurrency, environments and executors.
+
+Hot path (one sync invocation): a cached Route, one try_acquire, one idle-environment pop, one executor call,
+one heap entry for the completion, one InvokeResult and one InvocationCompleted. Log lines are derived lazily
+from the result (InvokeResult.log_lines), never formatted here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .async_invoke import AsyncInvoker, AsyncItem
+from .clock import VirtualClock
+from .concurrency import throttle_body
+from .config import FunctionConfig
+from .environments import ON_DEMAND, Environment, EnvironmentManager
+from .events import (
+    ColdStartBegan,
+    EnvState,
+    EventSink,
+    InvocationCompleted,
+    InvocationType,
+    ListSink,
+    ServiceFailed,
+    Throttled,
+)
+from .executors import ExecutionReport, Executor, ModelledExecutor
+from .invocation import Invocation
+from .options import EngineOptions
+from .outcomes import InvokeResult, Outcome
+from .registry import Registry
+from .routing import Route, Router, VersionTarget
+from .store import Grant, MemoryStore, StateStore
+from .targets import MemoryTargets, Targets
+
+OnComplete = Callable[[InvokeResult], None]
+
+_SYNC = InvocationType.REQUEST_RESPONSE
+_EVENT = InvocationType.EVENT
+_THROTTLED = Grant.THROTTLED
+_PROVISIONED = Grant.PROVISIONED
+_SUCCESS = Outcome.SUCCESS
+_TIMEOUT = Outcome.TIMEOUT
+_BUSY = EnvState.BUSY
+_SERVICE_ERROR_BODY = {"Type": "Service", "message": "An internal error occurred (simulated)."}
+
+
+class Engine:
+    """Lambda's invocation model on one clock. Deterministic for a given clock, seed and call sequence.
+
+    Errors that prevent an invocation from starting (unknown function or qualifier, malformed name) are raised
+    from invoke_sync/invoke_async as AWS-named exceptions; everything else is an outcome.
+    """
+
+    def __init__(
+        self,
+        clock: VirtualClock,
+        rng: random.Random,
+        store: StateStore | None = None,
+        sink: EventSink | None = None,
+        registry: Registry | None = None,
+        targets: Targets | None = None,
+        executors: Mapping[str, Executor] | None = None,
+        options: EngineOptions | None = None,
+        request_ids: Callable[[], str] | None = None,
+    ) -> None:
+        self.clock = clock
+        self.rng = rng
+        self.store: StateStore = store if store is not None else MemoryStore()
+        self.sink: EventSink = sink if sink is not None else ListSink()
+        self.registry = registry if registry is not None else Registry()
+        self.targets: Targets = targets if targets is not None else MemoryTargets()
+        self.options = options if options is not None else EngineOptions()
+        self.executors: dict[str, Executor] = {"modelled": ModelledExecutor(rng), **(executors or {})}
+        self.environments = EnvironmentManager(clock, self.store.environments, self.sink, self.options)
+        self.router = Router(self.registry, self.environments, self.executors)
+        self.async_invoker = AsyncInvoker(self)
+        if request_ids is None:
+            # Deterministic UUID-shaped ids: a random prefix per engine and a counter (cheap on the hot path).
+            bits = rng.getrandbits(80)
+            prefix = (
+                f"{bits >> 48:08x}-{(bits >> 32) & 0xFFFF:04x}-4{(bits >> 20) & 0xFFF:03x}-{8 | ((bits >> 18) & 3):x}"
+            )
+            prefix += f"{(bits >> 6) & 0xFFF:03x}-"
+            request_ids = map(f"{prefix}%012x".__mod__, itertools.count(1)).__next__
+        self.new_request_id = request_ids
+        # Bound once: attribute lookups are a measurable share of the hot path.
+        self._emit = self.sink.emit
+        self._random = rng.random
+        self._acquire = self.store.concurrency.try_acquire
+        self._release = self.store.concurrency.release
+        self._take = self.store.environments.pop_idle
+        self._env_release = self.environments.release
+        self._bill_init = self.options.bill_init_phase
+        self._service_error_rate = self.options.service_error_rate
+        self.registry.subscribe(self._config_changed)
+        for fn in self.registry.functions():
+            self.environments.sync_function(fn.name, fn)
+
+    # --- public API ----------------------------------------------------------------------------------------------
+
+    def invoke_sync(
+        self,
+        target: str,
+        payload: Any,
+        *,
+        source: str = "sdk",
+        on_complete: OnComplete,
+        qualifier: str | None = None,
+    ) -> None:
+        """RequestResponse (semantics §1). `on_complete(result)` runs when the invocation ends in simulated time;
+        a throttle (429) calls it at once: Lambda never queues a sync invoke. The result carries the request id."""
+        router = self.router
+        route = router.cached(target) if qualifier is None else None
+        if route is None:
+            route = router.resolve(target, qualifier)
+        self._start(route, payload, self.new_request_id(), source, _SYNC, 1, on_complete, None)
+
+    def invoke_async(self, target: str, payload: Any, *, source: str = "sdk", qualifier: str | None = None) -> str:
+        """Event (semantics §2): accepted into the internal queue (the caller answers 202); returns the request id."""
+        route = self.router.resolve(target, qualifier)
+        return self.async_invoker.accept(route, target, qualifier, payload, source)
+
+    def async_queue_depth(self) -> int:
+        return len(self.store.async_queue)
+
+    def concurrency_in_use(self, function: str) -> int:
+        """Executions of `function` now (on-demand + provisioned)."""
+        return sum(1 for env in self.store.environments.all() if env.function == function and env.state is _BUSY)
+
+    def live_environments(self, function: str | None = None) -> list[Environment]:
+        return [e for e in self.store.environments.all() if function is None or e.function == function]
+
+    # --- the invoke path ---------------------------------------------------------------------------------------
+
+    def _start(
+        self,
+        route: Route,
+        payload: Any,
+        rid: str,
+        source: str,
+        itype: InvocationType,
+        attempt: int,
+        on_complete: OnComplete | None,
+        item: AsyncItem | None,
+    ) -> None:
+        now = self.clock.now()
+        vt = route.primary
+        if route.secondary is not None and self._random() < route.weight:
+            vt = route.secondary
+        if self._service_error_rate and self._random() < self._service_error_rate:
+            self._refuse(route, vt, rid, None, source, itype, on_complete, item, now)
+            return
+        pc = route.pc
+        if pc is not None and vt is route.primary:
+            pc_key, pc_cap = pc.key, pc.allocated
+        else:
+            pc_key, pc_cap = None, 0
+        grant = self._acquire(pc_key, pc_cap, route.pool_key, route.pool_cap)
+        if grant is _THROTTLED:
+            self._refuse(route, vt, rid, route.reason, source, itype, on_complete, item, now)
+            return
+        env = self._take(pc_key if grant is _PROVISIONED else vt.pool)
+        if env is None and grant is _PROVISIONED:
+            # Allocated but none idle (an environment is being replaced): spill over to on-demand.
+            self._release(grant, pc_key, route.pool_key)
+            pc_key = None
+            grant = self._acquire(None, 0, route.pool_key, route.pool_cap)
+            if grant is _THROTTLED:
+                self._refuse(route, vt, rid, route.reason, source, itype, on_complete, item, now)
+                return
+            env = self._take(vt.pool)
+        if env is None:
+            scaling = self.registry.account.scaling_rate
+            if scaling is not None and not self.store.concurrency.take_token(
+                f"scale:{vt.function}", now, scaling.environments, scaling.environments / scaling.per_seconds
+            ):
+                self._release(grant, pc_key, route.pool_key)
+                self._refuse(route, vt, rid, route.scaling_reason, source, itype, on_complete, item, now)
+                return
+            env = self.environments.create(vt.function, vt.version, vt.config, vt.pool, ON_DEMAND)
+        env.state = _BUSY
+        job = Invocation(rid, payload, route, vt, env, grant, pc_key, now, source, itype, attempt, on_complete, item)
+        if job.cold:
+            self._emit(ColdStartBegan(now, rid, vt.function, vt.version, env.env_id, env.init_type))
+        vt.executor.execute(job, self._executed)
+
+    def _executed(self, job: Invocation, report: ExecutionReport) -> None:
+        job.report = report
+        init = report.init_ms
+        seconds = (report.duration_ms + init if init is not None else report.duration_ms) / 1000.0
+        clock = self.clock
+        delay = job.started_at + seconds - clock.now()
+        clock.call_later(delay if delay > 0.0 else 0.0, self._finish, job)
+
+    def _finish(self, job: Invocation) -> None:
+        now = self.clock.now()
+        report = job.report
+        assert report is not None
+        self._release(job.grant, job.pc_key, job.route.pool_key)
+        outcome = report.outcome
+        self._env_release(job.env, now, outcome is _TIMEOUT or report.reset)
+        config = job.config
+        if outcome is _SUCCESS:
+            payload, function_error = report.response, None
+        elif outcome is _TIMEOUT:
+            payload = {
+                "errorType": "Sandbox.Timedout",
+                "errorMessage": f"RequestId: {job.request_id} Error: Task timed out after "
+                f"{config.timeout_s:.2f} seconds",
+            }
+            function_error = "Unhandled"
+        else:
+            payload, function_error = report.response, "Unhandled"
+        vt = job.target
+        # Billed Duration (semantics §9): rounded up to 1 ms, at least 1 ms; Init added per options.bill_init_phase.
+        init = report.init_ms
+        billable = report.duration_ms + init if (init is not None and self._bill_init) else report.duration_ms
+        billed = int(billable)
+        if billable - billed > 1e-6 or billed == 0:
+            billed += 1
+        result = InvokeResult(
+            job.request_id,
+            outcome,
+            200,
+            vt.version,
+            payload,
+            function_error,
+            None,
+            job.cold,
+            report.duration_ms,
+            billed,
+            init,
+            config.memory_mb,
+            report.memory_used_mb,
+            vt.arn,
+            report.logs,
+            config.runtime,
+        )
+        route = job.route
+        self._emit(
+            InvocationCompleted(
+                now,
+                result,
+                job.source,
+                job.invocation_type,
+                route.function,
+                route.qualifier,
+                route.alias,
+                job.env.env_id,
+                job.started_at,
+                job.attempt,
+                job.grant is _PROVISIONED,
+            )
+        )
+        if job.item is not None:
+            self.async_invoker.completed(job.item, route, result)
+        elif job.on_complete is not None:
+            job.on_complete(result)
+
+    def _refuse(
+        self,
+        route: Route,
+        vt: VersionTarget,
+        rid: str,
+        reason: str | None,
+        source: str,
+        itype: InvocationType,
+        on_complete: OnComplete | None,
+        item: AsyncItem | None,
+        now: float,
+    ) -> None:
+        """A 429 throttle (`reason` set) or a simulated 500 ServiceException (`reason` None)."""
+        if reason is not None:
+            result = InvokeResult(
+                rid,
+                Outcome.THROTTLED,
+                429,
+                vt.version,
+                throttle_body(reason),
+                throttle_reason=reason,
+                function_arn=vt.arn,
+            )
+            self._emit(
+                Throttled(now, rid, route.function, route.qualifier, route.alias, vt.version, reason, source, itype)
+            )
+        else:
+            result = InvokeResult(
+                rid, Outcome.SERVICE_ERROR, 500, vt.version, dict(_SERVICE_ERROR_BODY), function_arn=vt.arn
+            )
+            self._emit(ServiceFailed(now, rid, route.function, route.qualifier, route.alias, vt.version, source, itype))
+        if item is not None:
+            self.async_invoker.refused(item, route, result)
+        elif on_complete is not None:
+            on_complete(result)
+
+    # --- configuration ---------------------------------------------------------------------------------------
+
+    def _config_changed(self, name: str | None) -> None:
+        if name is not None:
+            self.environments.sync_function(name, self.registry.find(name))
+
+    def put_function(self, fn: FunctionConfig) -> None:
+        """Convenience for tests and scenarios: registry.put()."""
+        self.registry.put(fn)
