@@ -1,0 +1,37 @@
+"""The domain model: functions, versions, aliases, concurrency, async configs, sources, mappings and front doors."""
+
+from .account import AccountSettings
+from .aliases import Alias
+from .async_config import EventInvokeConfig
+from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
+from .configuration import CodeKind
+from .front_doors import ApiStage, RestApi, TargetGroup
+from .functions import Function
+from .mappings import EventSourceMapping, MappingState, StartingPosition
+from .sources import Bucket, BucketNotification, EventBus, Queue, Stream, StreamKind, Topic
+from .versions import Version
+
+__all__ = [
+    "AccountSettings",
+    "Alias",
+    "ApiStage",
+    "Bucket",
+    "BucketNotification",
+    "CodeKind",
+    "EventBus",
+    "EventInvokeConfig",
+    "EventSourceMapping",
+    "Function",
+    "FunctionConcurrency",
+    "MappingState",
+    "ProvisionedConcurrencyConfig",
+    "ProvisionedConcurrencyStatus",
+    "Queue",
+    "RestApi",
+    "StartingPosition",
+    "Stream",
+    "StreamKind",
+    "TargetGroup",
+    "Topic",
+    "Version",
+]

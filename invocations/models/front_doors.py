@@ -1,0 +1,173 @@
+"""Front doors that invoke functions synchronously: API Gateway REST API stages and ALB target groups (§10)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+
+from django.db import models
+
+from .. import arns
+from ..errors import InvalidParameterValueException, ResourceConflictException, ValidationException
+from ..rules.messages import pattern_failed
+from .account import AccountSettings
+from .functions import Function
+from .validation import RuleChecks
+
+_STAGE_RE = re.compile(r"^[a-zA-Z0-9_]{1,128}$")
+_VARIABLE_NAME_RE = re.compile(r"^[a-zA-Z0-9_]{1,64}$")
+_VARIABLE_VALUE_RE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]{1,512}$")
+_TARGET_GROUP_RE = re.compile(r"^(?!-)[a-zA-Z0-9-]{1,32}(?<!-)$")
+
+
+def _api_id() -> str:
+    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(10))
+
+
+def _target_group_id() -> str:
+    return secrets.token_hex(8)
+
+
+class RestApi(models.Model):
+    """A REST API whose Lambda proxy integration picks the alias from a stage variable."""
+
+    api_id = models.CharField(max_length=10, unique=True, default=_api_id, editable=False, verbose_name="API id")
+    name = models.CharField(max_length=128, unique=True)
+    function = models.ForeignKey(Function, on_delete=models.CASCADE, related_name="rest_apis")
+    stage_variable = models.CharField(
+        max_length=64, default="lambdaAlias", help_text="The stage variable naming the alias to invoke."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "REST API"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        checks = RuleChecks()
+        with checks.rule("name"):
+            if RestApi.objects.filter(name=self.name).exclude(pk=self.pk).exists():
+                raise ResourceConflictException(f"A REST API named {self.name} already exists.")
+        with checks.rule("stage_variable"):
+            if not _VARIABLE_NAME_RE.match(self.stage_variable or ""):
+                raise ValidationException(pattern_failed(self.stage_variable, "stageVariable", "[a-zA-Z0-9_]+"))
+        checks.raise_any()
+
+    @property
+    def integration_uri(self) -> str:
+        """arn:aws:apigateway:…/functions/arn:aws:lambda:…:function:fn:${stageVariables.lambdaAlias}/invocations"""
+        return arns.apigateway_integration_uri(self.function.name, self.stage_variable, **AccountSettings.load().where)
+
+
+class ApiStage(models.Model):
+    """A deployed stage (Prod, Test, Dev); its stage variable names the alias its requests reach."""
+
+    rest_api = models.ForeignKey(RestApi, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=128)
+    stage_variables = models.JSONField(default=dict, blank=True, help_text='For example {"lambdaAlias": "prod"}.')
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rest_api__name", "name"]
+        verbose_name = "API stage"
+        constraints = [models.UniqueConstraint(fields=["rest_api", "name"], name="api_stage_unique_per_api")]
+
+    def __str__(self) -> str:
+        return f"{self.rest_api.name}/{self.name}"
+
+    def clean(self) -> None:
+        checks = RuleChecks()
+        with checks.rule("name"):
+            if not _STAGE_RE.match(self.name or ""):
+                raise ValidationException("Stage name only allows a-zA-Z0-9_")  # API Gateway's BadRequestException text
+            if self.rest_api_id and (
+                ApiStage.objects.filter(rest_api_id=self.rest_api_id, name=self.name).exclude(pk=self.pk).exists()
+            ):
+                raise ResourceConflictException("Stage already exists")
+        with checks.rule("stage_variables"):
+            variables = self.stage_variables
+            if not isinstance(variables, dict) or any(
+                not isinstance(v, str) or not _VARIABLE_VALUE_RE.match(v) or not _VARIABLE_NAME_RE.match(k)
+                for k, v in variables.items()
+            ):
+                raise InvalidParameterValueException(
+                    "Stage variable names are [a-zA-Z0-9_]+ and values are [A-Za-z0-9-._~:/?#&=,]+."
+                )
+            if self.rest_api_id:
+                self.resolve_alias()
+        checks.raise_any()
+
+    @property
+    def alias_name(self) -> str | None:
+        return (self.stage_variables or {}).get(self.rest_api.stage_variable)
+
+    def resolve_alias(self):
+        """The alias the integration URI resolves to for this stage."""
+        name = self.alias_name
+        function = self.rest_api.function
+        alias = function.aliases.filter(name=name).first() if name else None
+        if alias is None:
+            raise InvalidParameterValueException(
+                f"Stage variable {self.rest_api.stage_variable} must name an alias of {function.name}; "
+                f"{name or 'nothing'} was given."
+            )
+        return alias
+
+    @property
+    def invoke_url(self) -> str:
+        region = AccountSettings.load().region
+        return f"https://{self.rest_api.api_id}.execute-api.{region}.amazonaws.com/{self.name}"
+
+
+class TargetGroup(models.Model):
+    """An ALB target group of type lambda: one function (or alias), invoked synchronously per request."""
+
+    name = models.CharField(max_length=32, unique=True)
+    group_id = models.CharField(max_length=16, default=_target_group_id, editable=False)
+    function = models.ForeignKey(Function, on_delete=models.CASCADE, related_name="target_groups")
+    qualifier = models.CharField(max_length=128, blank=True, help_text="Alias or version; empty = unqualified.")
+    multi_value_headers = models.BooleanField(
+        default=False, help_text="lambda.multi_value_headers.enabled: send multiValueHeaders arrays."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        checks = RuleChecks()
+        with checks.rule("name"):
+            if not _TARGET_GROUP_RE.match(self.name or ""):
+                raise ValidationException(
+                    f"Target group name '{self.name}' can only contain characters that are alphanumeric characters "
+                    "or hyphens(-), must be 1 to 32 characters, and must not begin or end with a hyphen"
+                )
+            if TargetGroup.objects.filter(name=self.name).exclude(pk=self.pk).exists():
+                raise ResourceConflictException("A target group with the same name exists, but with different settings")
+        with checks.rule("qualifier"):
+            if self.qualifier and self.function_id:
+                exists = (
+                    self.function.versions.filter(number=int(self.qualifier)).exists()
+                    if self.qualifier.isdigit()
+                    else self.qualifier == arns.LATEST or self.function.aliases.filter(name=self.qualifier).exists()
+                )
+                if not exists:
+                    raise InvalidParameterValueException(
+                        f"Function not found: {self.function.qualified_arn(self.qualifier)}"
+                    )
+        checks.raise_any()
+
+    @property
+    def arn(self) -> str:
+        return arns.target_group_arn(self.name, self.group_id, **AccountSettings.load().where)
+
+    @property
+    def function_arn(self) -> str:
+        return self.function.qualified_arn(self.qualifier) if self.qualifier else self.function.arn

@@ -1,0 +1,142 @@
+"""The teacher's admin: every model's pages load, secrets stay masked, and writes follow the AWS rules."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from invocations import services
+from invocations.models import Alias, Function, Version
+from invocations.services.demo import demo_seed
+
+pytestmark = pytest.mark.django_db
+
+MODELS = sorted(apps.get_app_config("invocations").get_models(), key=lambda model: model.__name__)
+# Published versions are never added by hand; the account is one row that already exists.
+NO_ADD = {"Version", "AccountSettings"}
+
+
+@pytest.fixture
+def demo():
+    demo_seed()
+    checkout = Function.objects.get(name="checkout")
+    services.function_concurrency_put(function=checkout, reserved_concurrent_executions=50)
+    services.provisioned_concurrency_put(function=checkout, qualifier="prod", provisioned_concurrent_executions=5)
+    return checkout
+
+
+def url(model, view: str, *args) -> str:
+    return reverse(f"admin:invocations_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_is_registered():
+    assert all(admin.site.is_registered(model) for model in MODELS)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_changelist_and_change_pages_load_for_staff(admin_client, demo, model):
+    assert admin_client.get(url(model, "changelist")).status_code == 200
+    instance = model.objects.order_by("pk").first()
+    assert instance is not None, f"the demo has no {model.__name__}"
+    assert admin_client.get(url(model, "change", instance.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_add_pages_load_where_adding_is_allowed(admin_client, demo, model):
+    expected = 403 if model.__name__ in NO_ADD else 200
+    assert admin_client.get(url(model, "add")).status_code == expected
+
+
+# semantics §7
+def test_the_function_page_masks_secrets_and_never_shows_the_stored_token(admin_client):
+    function = services.function_create(name="fn", secret_environment={"DB_PASSWORD": "hunter2"})
+    html = admin_client.get(url(Function, "change", function.pk)).content.decode()
+    assert "DB_PASSWORD" in html and "****" in html
+    assert "hunter2" not in html
+    assert function.secret_environment["DB_PASSWORD"] not in html
+
+
+def function_form(**overrides) -> dict:
+    data = {
+        "name": "hello",
+        "description": "",
+        "runtime": "python3.12",
+        "handler": "lambda_function.lambda_handler",
+        "role": "",
+        "memory_size": "128",
+        "timeout": "3",
+        "environment": "{}",
+        "dead_letter_target_arn": "",
+        "code_kind": "modelled",
+        "behaviour_profile": '{"error_rate": 0.1}',
+        "handler_source": "",
+        "new_secrets": '{"API_KEY": "k-123"}',
+        # Empty inline formsets (versions, aliases).
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
+        "aliases-TOTAL_FORMS": "0",
+        "aliases-INITIAL_FORMS": "0",
+    }
+    return {**data, **overrides}
+
+
+def test_adding_a_function_in_the_admin_goes_through_the_service(admin_client):
+    response = admin_client.post(url(Function, "add"), function_form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    function = Function.objects.get(name="hello")
+    assert function.role == "arn:aws:iam::123456789012:role/lambdaviz-execution-role"
+    assert function.environment_for_runtime() == {"API_KEY": "k-123"}
+    assert "k-123" not in str(function.secret_environment)
+
+
+# semantics §11
+def test_the_admin_form_shows_aws_message_and_saves_nothing(admin_client):
+    response = admin_client.post(url(Function, "add"), function_form(memory_size="64"))
+    assert response.status_code == 200
+    assert "at &#x27;memorySize&#x27; failed to satisfy constraint" in response.content.decode()
+    assert not Function.objects.exists()
+
+
+def test_changing_a_function_in_the_admin_updates_latest_and_keeps_secrets(admin_client):
+    function = services.function_create(name="hello", secret_environment={"API_KEY": "k-123"})
+    before = function.revision_id
+    form = function_form(memory_size="512", new_secrets="", behaviour_profile="{}")
+    response = admin_client.post(url(Function, "change", function.pk), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    function.refresh_from_db()
+    assert function.memory_size == 512
+    assert function.revision_id != before
+    assert function.environment_for_runtime() == {"API_KEY": "k-123"}
+
+
+# semantics §4
+def test_the_publish_action_publishes_once_and_then_reports_nothing_changed(admin_client):
+    function = services.function_create(name="fn")
+    action = {"action": "publish_version", "_selected_action": [function.pk]}
+    admin_client.post(url(Function, "changelist"), action)
+    admin_client.post(url(Function, "changelist"), action)
+    assert list(Version.objects.values_list("number", flat=True)) == [1]
+
+
+# semantics §4
+def test_a_version_is_read_only_in_the_admin(admin_client):
+    function = services.function_create(name="fn")
+    version = services.version_publish(function=function)
+    page = admin_client.get(url(Version, "change", version.pk)).content.decode()
+    assert 'name="_save"' not in page
+    assert admin_client.post(url(Version, "change", version.pk), {"description": "x"}).status_code == 403
+
+
+# semantics §5
+def test_an_alias_added_in_the_admin_obeys_the_routing_rules(admin_client):
+    function = services.function_create(name="fn")
+    v1 = services.version_publish(function=function)
+    base = {"function": function.pk, "name": "prod", "description": "", "version": v1.pk, "routing_weight": "0.5"}
+    refused = admin_client.post(url(Alias, "add"), {**base, "routing_version": v1.pk})
+    assert refused.status_code == 200
+    assert not Alias.objects.exists()
+    function = services.function_update_code(function=function, behaviour_profile={"error_rate": 0.3})
+    v2 = services.version_publish(function=function)
+    created = admin_client.post(url(Alias, "add"), {**base, "routing_version": v2.pk})
+    assert created.status_code == 302
+    assert Alias.objects.get().routing_config == {"AdditionalVersionWeights": {"2": 0.5}}
