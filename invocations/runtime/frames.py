@@ -1,0 +1,181 @@
+"""Turns the engine's event stream into aggregated frames (about 10 per second) that a browser can draw.
+
+Browsers cannot draw 10,000 messages a second (DESIGN.md, hot path), so invocations become counts per edge,
+version and outcome, duration percentiles, and a small sample for animated dots. Rare facts (retries, DLQ,
+destinations, shard blocking, environment changes) travel as discrete events, capped per frame.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from typing import Any
+
+from ..engine.events import Event, InvocationCompleted, Throttled, event_to_dict
+
+SAMPLE_SIZE = 24  # dots per frame
+DURATION_RESERVOIR = 256  # per function per frame, for p50/p95
+MAX_DISCRETE = 200  # discrete events per frame; the rest are counted in `events_dropped`
+MAX_LIST = 20  # a batch event may name 10,000 record ids; a frame carries the first few and the count
+
+
+class FunctionTally:
+    """What one function did during one frame."""
+
+    __slots__ = ("edges", "outcomes", "throttles", "cold_starts", "provisioned", "durations", "seen", "invocations")
+
+    def __init__(self) -> None:
+        self.edges: Counter[str] = Counter()
+        self.outcomes: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.throttles: Counter[str] = Counter()
+        self.cold_starts = 0
+        self.provisioned = 0
+        self.durations: list[float] = []
+        self.seen = 0
+        self.invocations = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        ordered = sorted(self.durations)
+        return {
+            "invocations": self.invocations,
+            "edges": dict(self.edges),
+            "by_version": {v: dict(c) for v, c in self.outcomes.items()},
+            "throttles": dict(self.throttles),
+            "cold_starts": self.cold_starts,
+            "provisioned": self.provisioned,
+            "duration_p50": _percentile(ordered, 0.50),
+            "duration_p95": _percentile(ordered, 0.95),
+        }
+
+
+class FrameAggregator:
+    """An engine EventSink that accumulates one frame at a time; `flush()` hands the frame over and starts anew."""
+
+    def __init__(self, rng: random.Random | None = None) -> None:
+        self._rng = rng or random.Random()
+        self._seq = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self._functions: defaultdict[str, FunctionTally] = defaultdict(FunctionTally)
+        self._samples: list[dict[str, Any]] = []
+        self._sample_seen = 0
+        self._events: list[dict[str, Any]] = []
+        self._dropped = 0
+        self._last_at: float | None = None
+
+    def emit(self, event: Event) -> None:
+        self._last_at = event.at
+        if type(event) is InvocationCompleted:
+            self._completed(event)
+        elif type(event) is Throttled:
+            tally = self._functions[event.function]
+            tally.throttles[event.reason] += 1
+            tally.edges[f"{event.source}->{event.qualifier}"] += 1
+            self._sample(
+                {
+                    "function": event.function,
+                    "source": event.source,
+                    "qualifier": event.qualifier,
+                    "alias": event.alias,
+                    "version": event.version,
+                    "outcome": "Throttled",
+                    "reason": event.reason,
+                    "cold": False,
+                    "request_id": event.request_id,
+                }
+            )
+            self._discrete(event)
+        else:
+            self._discrete(event)
+
+    def _completed(self, event: InvocationCompleted) -> None:
+        result = event.result
+        version = result.executed_version or "$LATEST"
+        tally = self._functions[event.function]
+        tally.invocations += 1
+        tally.edges[f"{event.source}->{event.qualifier}"] += 1
+        if event.alias:
+            tally.edges[f"{event.alias}->{version}"] += 1
+        tally.outcomes[version][str(result.outcome)] += 1
+        if result.cold_start:
+            tally.cold_starts += 1
+        if event.provisioned:
+            tally.provisioned += 1
+        # Reservoir sampling keeps the percentile estimate unbiased without storing every duration.
+        tally.seen += 1
+        if len(tally.durations) < DURATION_RESERVOIR:
+            tally.durations.append(result.duration_ms)
+        else:
+            slot = self._rng.randrange(tally.seen)
+            if slot < DURATION_RESERVOIR:
+                tally.durations[slot] = result.duration_ms
+        self._sample(
+            {
+                "function": event.function,
+                "source": event.source,
+                "qualifier": event.qualifier,
+                "alias": event.alias,
+                "version": version,
+                "outcome": str(result.outcome),
+                "cold": result.cold_start,
+                "env_id": event.env_id,
+                "duration_ms": round(result.duration_ms, 2),
+                "attempt": event.attempt,
+                "request_id": result.request_id,
+            }
+        )
+
+    def _sample(self, dot: dict[str, Any]) -> None:
+        self._sample_seen += 1
+        if len(self._samples) < SAMPLE_SIZE:
+            self._samples.append(dot)
+        else:
+            slot = self._rng.randrange(self._sample_seen)
+            if slot < SAMPLE_SIZE:
+                self._samples[slot] = dot
+
+    def _discrete(self, event: Event) -> None:
+        if len(self._events) < MAX_DISCRETE:
+            data = event_to_dict(event)
+            for key, value in list(data.items()):
+                if isinstance(value, list | tuple) and len(value) > MAX_LIST:
+                    data[key] = list(value[:MAX_LIST])
+                    data[f"{key}_count"] = len(value)
+            self._events.append(data)
+        else:
+            self._dropped += 1
+
+    def empty(self) -> bool:
+        return not (self._functions or self._events or self._dropped)
+
+    def flush(self) -> dict[str, Any]:
+        """The frame so far, as JSON-ready data; the aggregator starts a new frame."""
+        self._seq += 1
+        frame = {
+            "type": "frame",
+            "seq": self._seq,
+            "sim_time": self._last_at,
+            "functions": {name: tally.as_dict() for name, tally in self._functions.items()},
+            "samples": self._samples,
+            "events": self._events,
+            "events_dropped": self._dropped,
+        }
+        self._reset()
+        return frame
+
+
+def frame_for_function(frame: dict[str, Any], function: str) -> dict[str, Any]:
+    """The part of an account frame one function's page needs."""
+    return {
+        **frame,
+        "functions": {function: frame["functions"][function]} if function in frame["functions"] else {},
+        "samples": [s for s in frame["samples"] if s.get("function") == function],
+        "events": [e for e in frame["events"] if e.get("function") == function],
+    }
+
+
+def _percentile(ordered: list[float], q: float) -> float | None:
+    if not ordered:
+        return None
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)

@@ -1,0 +1,60 @@
+"""The one publisher: engine events become aggregated frames on the channel layer; other facts go out at once.
+
+Groups: `lv.account` sees everything; `lv.fn.<name>` sees one function's share. Frames leave at most every
+`interval` seconds (10 Hz by default), so a burst of 10,000 invocations costs a handful of group_send calls.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from ..engine.events import Event
+from .frames import FrameAggregator, frame_for_function
+
+ACCOUNT_GROUP = "lv.account"
+
+
+def function_group(name: str) -> str:
+    return f"lv.fn.{name}"
+
+
+class Publisher:
+    """An engine EventSink; call `tick()` often (it flushes when the interval has passed) and `flush()` at the end."""
+
+    def __init__(self, interval: float = 0.1, channel_layer: Any = None) -> None:
+        self.interval = interval
+        self._layer = channel_layer or get_channel_layer()
+        self._send = async_to_sync(self._layer.group_send)
+        self.aggregator = FrameAggregator()
+        self._last_flush = time.monotonic()
+
+    def emit(self, event: Event) -> None:
+        self.aggregator.emit(event)
+
+    def tick(self) -> bool:
+        if time.monotonic() - self._last_flush < self.interval:
+            return False
+        return self.flush()
+
+    def flush(self) -> bool:
+        self._last_flush = time.monotonic()
+        if self.aggregator.empty():
+            return False
+        frame = self.aggregator.flush()
+        frame["published_at"] = time.time()
+        self._send(ACCOUNT_GROUP, {"type": "lv.frame", "frame": frame})
+        touched = set(frame["functions"]) | {e["function"] for e in frame["events"] if "function" in e}
+        for name in touched:
+            self._send(function_group(name), {"type": "lv.frame", "frame": frame_for_function(frame, name)})
+        return True
+
+    def announce(self, kind: str, function: str | None = None, **data: Any) -> None:
+        """A fact from outside the engine (alias weights changed, clock changed, deployment step), sent now."""
+        message = {"type": "lv.event", "event": {"type": kind, "function": function, "at": time.time(), **data}}
+        self._send(ACCOUNT_GROUP, message)
+        if function:
+            self._send(function_group(function), message)
