@@ -86,7 +86,7 @@ class Router:
         registry = self._registry
         account = registry.account
         ref = parse_function_ref(target)
-        if ref.account_id not in (None, account.account_id) or ref.region not in (None, account.region):
+        if ref.account not in (None, account.account_id) or ref.region not in (None, account.region):
             raise ResourceNotFoundException(f"Function not found: {target}")
         if qualifier is not None and ref.qualifier is not None and qualifier != ref.qualifier:
             raise InvalidParameterValueException(

@@ -15,15 +15,15 @@ from invocations.errors import ValidationException
         ("my-function", FunctionRef("my-function")),
         ("my-function:PROD", FunctionRef("my-function", "PROD")),
         ("my_function:$LATEST", FunctionRef("my_function", "$LATEST")),
-        ("123456789012:function:my-function", FunctionRef("my-function", None, "123456789012")),
-        ("123456789012:function:my-function:7", FunctionRef("my-function", "7", "123456789012")),
+        ("123456789012:function:my-function", FunctionRef("my-function", None, account="123456789012")),
+        ("123456789012:function:my-function:7", FunctionRef("my-function", "7", account="123456789012")),
         (
             "arn:aws:lambda:us-east-2:123456789012:function:my-function",
-            FunctionRef("my-function", None, "123456789012", "us-east-2"),
+            FunctionRef("my-function", None, region="us-east-2", account="123456789012"),
         ),
         (
             "arn:aws:lambda:us-east-2:123456789012:function:helloworld:42",
-            FunctionRef("helloworld", "42", "123456789012", "us-east-2"),
+            FunctionRef("helloworld", "42", region="us-east-2", account="123456789012"),
         ),
     ],
 )
