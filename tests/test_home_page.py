@@ -28,3 +28,8 @@ def test_staff_see_the_admin_link_instead_of_the_read_only_notice(admin_client):
     html = admin_client.get("/").content.decode()
     assert "Read-only view" not in html
     assert 'href="/admin/"' in html
+
+
+def test_static_files_and_the_admin_styles_are_served_without_collectstatic(client):
+    assert client.get("/static/invocations/css/base.css").status_code == 200
+    assert client.get("/static/admin/css/base.css").status_code == 200
