@@ -8,6 +8,7 @@ from .configuration import CodeKind
 from .front_doors import ApiStage, RestApi, TargetGroup
 from .functions import Function
 from .mappings import EventSourceMapping, MappingState, StartingPosition
+from .records import InvocationMinute, InvocationRecord
 from .sources import Bucket, BucketNotification, EventBus, Queue, Stream, StreamKind, Topic
 from .versions import Version
 
@@ -21,6 +22,8 @@ __all__ = [
     "EventBus",
     "EventInvokeConfig",
     "EventSourceMapping",
+    "InvocationMinute",
+    "InvocationRecord",
     "Function",
     "FunctionConcurrency",
     "MappingState",

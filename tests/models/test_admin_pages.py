@@ -6,14 +6,16 @@ from django.contrib import admin
 from django.urls import reverse
 
 from invocations import services
-from invocations.models import Alias, Function, Version
+from invocations.models import Alias, Function, InvocationRecord, Version
+from invocations.runtime.records import records_compact
 from invocations.services.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 
 MODELS = sorted(apps.get_app_config("invocations").get_models(), key=lambda model: model.__name__)
 # Published versions are never added by hand; the account is one row that already exists.
-NO_ADD = {"Version", "AccountSettings"}
+# Invocation records are written by the runtime only.
+NO_ADD = {"Version", "AccountSettings", "InvocationRecord", "InvocationMinute"}
 
 
 @pytest.fixture
@@ -22,6 +24,29 @@ def demo():
     checkout = Function.objects.get(name="checkout")
     services.function_concurrency_put(function=checkout, reserved_concurrent_executions=50)
     services.provisioned_concurrency_put(function=checkout, qualifier="prod", provisioned_concurrent_executions=5)
+    InvocationRecord.objects.create(
+        request_id="r-1",
+        function="checkout",
+        qualifier="prod",
+        executed_version="1",
+        source="sdk",
+        invocation_type="RequestResponse",
+        outcome="Success",
+        started_at=60.0,
+        completed_at=60.1,
+    )
+    records_compact(older_than=120.0)
+    InvocationRecord.objects.create(
+        request_id="r-2",
+        function="checkout",
+        qualifier="prod",
+        executed_version="2",
+        source="sdk",
+        invocation_type="RequestResponse",
+        outcome="FunctionError",
+        started_at=200.0,
+        completed_at=200.1,
+    )
     return checkout
 
 

@@ -1,0 +1,72 @@
+"""Builds the engine's view of the account (pure config dataclasses) from the Django models, in few queries."""
+
+from __future__ import annotations
+
+from ..engine.config import AccountConfig, AliasConfig, AsyncConfig, FunctionConfig, VersionConfig
+from ..models import AccountSettings, CodeKind, Function
+from ..models.configuration import FunctionConfiguration
+
+
+def version_config(source: FunctionConfiguration) -> VersionConfig:
+    """$LATEST or a published version as the engine runs it; secrets are decrypted here, for the runtime only."""
+    python = source.code_kind == CodeKind.PYTHON
+    return VersionConfig(
+        memory_mb=source.memory_size,
+        timeout_s=float(source.timeout),
+        profile=source.profile(),
+        dlq_arn=source.dead_letter_target_arn or None,
+        env={**source.environment, **source.secret_environment_clear()},
+        runtime=source.runtime,
+        executor="python" if python else "modelled",
+        code=source.handler_source if python else None,
+    )
+
+
+def function_config(function: Function) -> FunctionConfig:
+    versions = {"$LATEST": version_config(function)}
+    versions.update({str(v.number): version_config(v) for v in function.versions.all()})
+    aliases = {
+        alias.name: AliasConfig(alias.function_version, dict(alias.additional_version_weights))
+        for alias in function.aliases.all()
+    }
+    async_configs = {
+        config.qualifier: AsyncConfig(
+            max_retry_attempts=config.effective_maximum_retry_attempts,
+            max_event_age_s=float(config.effective_maximum_event_age_in_seconds),
+            on_success=config.on_success or None,
+            on_failure=config.on_failure or None,
+        )
+        for config in function.event_invoke_configs.all()
+    }
+    provisioned = {config.qualifier: config.requested for config in function.provisioned_concurrency_configs.all()}
+    return FunctionConfig(
+        name=function.name,
+        versions=versions,
+        aliases=aliases,
+        reserved_concurrency=function.reserved_concurrency,
+        async_configs=async_configs,
+        provisioned=provisioned,
+    )
+
+
+def account_config() -> AccountConfig:
+    settings = AccountSettings.load()
+    return AccountConfig(
+        region=settings.region,
+        account_id=settings.account_id,
+        concurrency_limit=settings.concurrency_limit,
+        unreserved_min=settings.unreserved_minimum,
+    )
+
+
+def all_function_configs() -> list[FunctionConfig]:
+    functions = Function.objects.select_related("concurrency").prefetch_related(
+        "versions",
+        "aliases__version",
+        "aliases__routing_version",
+        "event_invoke_configs__version",
+        "event_invoke_configs__alias",
+        "provisioned_concurrency_configs__version",
+        "provisioned_concurrency_configs__alias",
+    )
+    return [function_config(fn) for fn in functions]
