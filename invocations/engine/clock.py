@@ -152,6 +152,11 @@ class RealtimeClock(VirtualClock):
         self._anchor_wall = self._wall()
         self._paused = False
 
+    def follow(self, anchor_sim: float, anchor_wall: float, factor: float, paused: bool) -> None:
+        """Adopt another clock's anchors (the runtime's shared clock, which only ever re-anchors forwards), so
+        every process reads the same time."""
+        self._anchor_sim, self._anchor_wall, self._factor, self._paused = anchor_sim, anchor_wall, factor, paused
+
     def schedule(self, delay: float, callback: Callable[[], None], priority: int = 0) -> Scheduled:
         self._now = max(self._now, self.now())
         return super().schedule(delay, callback, priority)

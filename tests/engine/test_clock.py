@@ -121,3 +121,14 @@ def test_realtime_delays_count_from_the_live_simulated_time():
     handle = clock.schedule(1.0, lambda: None)
     at = clock.schedule_at(12.0, lambda: None)
     assert handle.at == pytest.approx(11.0) and at.at == pytest.approx(12.0)
+
+
+def test_a_realtime_clock_can_follow_another_clocks_anchors():
+    wall = [100.0]
+    clock = RealtimeClock(factor=1.0, start=0.0, wall=lambda: wall[0])
+    clock.follow(anchor_sim=5_000.0, anchor_wall=100.0, factor=60.0, paused=False)
+    wall[0] = 101.0
+    assert clock.now() == 5_060.0
+    clock.follow(anchor_sim=5_060.0, anchor_wall=101.0, factor=60.0, paused=True)
+    wall[0] = 200.0
+    assert clock.now() == 5_060.0 and clock.paused
