@@ -185,6 +185,7 @@ class AsyncInvoker:
             record = self._record(item, route, SUCCESS, now)
             self._deliver(destination, record, "OnSuccess", SUCCESS, item, route, now)
         self._emit(AsyncEventProcessed(now, item.request_id, route.function, route.qualifier, SUCCESS, item.attempts))
+        self._queue.ack(item.request_id)
 
     def _fail(self, item: AsyncItem, route: Route, condition: str, now: float) -> None:
         last = item.last
@@ -211,6 +212,7 @@ class AsyncInvoker:
                 now, item.request_id, function, qualifier, condition, item.attempts if count is None else count
             )
         )
+        self._queue.ack(item.request_id)
 
     @staticmethod
     def _error_of(item: AsyncItem) -> tuple[int, str]:

@@ -71,6 +71,10 @@ class AsyncQueueStore(Protocol):
 
     def next_due(self) -> float | None: ...
 
+    def ack(self, request_id: str) -> bool:
+        """The item popped last for `request_id` reached its terminal outcome; a durable queue forgets its claim."""
+        ...
+
     def __len__(self) -> int: ...
 
 
@@ -180,6 +184,10 @@ class MemoryAsyncQueue:
 
     def next_due(self) -> float | None:
         return self._heap[0][0] if self._heap else None
+
+    def ack(self, request_id: str) -> bool:
+        # Popping already forgot the item: nothing survives a crash of this process anyway.
+        return True
 
     def __len__(self) -> int:
         return len(self._heap)

@@ -87,6 +87,7 @@ def make(
     executors: dict[str, Executor] | None = None,
     start: float = 0.0,
     readable_ids: bool = True,
+    store: Any = None,
 ) -> Sim:
     clock = VirtualClock(start)
     sink = ListSink()
@@ -95,6 +96,7 @@ def make(
     engine = Engine(
         clock,
         random.Random(seed),
+        store=store,
         sink=sink,
         registry=Registry(account or AccountConfig(), functions),
         targets=targets,

@@ -347,3 +347,23 @@ def test_async_configs_outside_aws_ranges_are_rejected(bad):
     sim = make(function())
     with pytest.raises(InvalidParameterValueException):
         sim.registry.set_async_config("fn", "$LATEST", bad)
+
+
+def test_every_settled_event_is_acknowledged_once_so_a_durable_queue_can_forget_it():
+    # semantics §2: an accepted event is never lost; the queue keeps its claim until the terminal outcome.
+    from invocations.engine.store import MemoryAsyncQueue, MemoryStore
+
+    acked: list[str] = []
+
+    class Spy(MemoryAsyncQueue):
+        def ack(self, request_id: str) -> bool:
+            acked.append(request_id)
+            return True
+
+    store = MemoryStore()
+    store.async_queue = Spy()
+    sim = make(failing(error_rate=0.5), seed=3, options=opts(), store=store)
+    ids = [sim.engine.invoke_async("fn", {"n": n}) for n in range(20)]
+    sim.clock.run()
+    settled = [e.request_id for e in sim.sink.of_type(AsyncEventSettled)]
+    assert sorted(acked) == sorted(settled) == sorted(ids)
