@@ -1,0 +1,99 @@
+"""RedisAsyncQueue: the engine's async-invocation queue (semantics §2) on Redis, durable and at-least-once.
+
+Items are JSON in a hash, scheduled in a sorted set by due time. pop_due CLAIMS rather than deletes: a claimed
+item sits in an in-flight set with a wall-clock deadline until ack(), a new push (a retry) or heartbeat()
+extends it. If the worker is SIGKILLed, requeue_expired() puts the item back and counts a redelivery, so the
+event runs again rather than vanishing; AWS documents the same at-least-once delivery.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import redis
+
+from invocations.engine.async_invoke import AsyncItem
+
+from .async_codec import item_from_json, item_to_json
+from .keys import DEFAULT_PREFIX, text
+from .scripts import register
+
+_NAMES = ("due", "items", "members", "claimed", "cdue", "seq", "redelivered")
+
+
+class RedisAsyncQueue:
+    """`claim_timeout`: wall seconds a claim lasts without heartbeat(); `wall`: the wall clock (tests inject one).
+
+    Due times are simulated seconds (the engine's clock); claim deadlines are wall seconds, because a crash is a
+    real-time event: a paused simulation must still notice a dead worker.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        claim_timeout: float = 60.0,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._keys = [f"{prefix}async:{name}" for name in _NAMES]
+        self.claim_timeout = claim_timeout
+        self._wall = wall
+        self._claims: set[str] = set()  # request ids this instance claimed and has not finished
+        self._push = register(client, "async_common", "async_push")
+        self._pop = register(client, "async_common", "async_pop")
+        self._ack = register(client, "async_common", "async_ack")
+        self._extend = register(client, "async_common", "async_extend")
+        self._requeue = register(client, "async_common", "async_requeue")
+
+    # --- AsyncQueueStore ----------------------------------------------------------------------------------------
+
+    def push(self, item: AsyncItem, due: float) -> None:
+        self._push(keys=self._keys, args=[item.request_id, item_to_json(item), repr(due)])
+        self._claims.discard(item.request_id)
+
+    def pop_due(self, now: float, limit: int) -> list[AsyncItem]:
+        """Claim and return up to `limit` items due at or before `now`, earliest first (push order on ties)."""
+        if limit <= 0:
+            return []
+        raws = self._pop(keys=self._keys, args=[repr(now), limit, repr(self._wall() + self.claim_timeout)])
+        items = [item_from_json(raw) for raw in raws]
+        self._claims.update(item.request_id for item in items)
+        return items
+
+    def next_due(self) -> float | None:
+        first = self._client.zrange(self._keys[0], 0, 0, withscores=True)
+        return first[0][1] if first else None
+
+    def __len__(self) -> int:
+        """Items waiting to be due (claimed ones are not counted, as the in-memory queue forgets popped items)."""
+        return self._client.zcard(self._keys[0])
+
+    # --- claims -------------------------------------------------------------------------------------------------
+
+    def ack(self, request_id: str) -> bool:
+        """The claimed item is settled (processed or dropped); False if it was not claimed (any more)."""
+        self._claims.discard(request_id)
+        return bool(self._ack(keys=self._keys, args=[request_id]))
+
+    def heartbeat(self) -> int:
+        """Extend every claim this instance still holds by claim_timeout; returns how many it holds."""
+        if not self._claims:
+            return 0
+        held = self._extend(keys=self._keys, args=[repr(self._wall() + self.claim_timeout), *self._claims])
+        self._claims = {text(rid) for rid in held}
+        return len(self._claims)
+
+    def requeue_expired(self, now: float | None = None) -> list[str]:
+        """Put back claims whose deadline passed (`now`: wall seconds, default the wall clock); their ids."""
+        expired = self._requeue(keys=self._keys, args=[repr(self._wall() if now is None else now)])
+        return [text(rid) for rid in expired]
+
+    def in_flight(self) -> int:
+        return self._client.zcard(self._keys[3])
+
+    def redeliveries(self) -> int:
+        """How many claimed items were ever put back after their worker went silent (visible duplicates)."""
+        return int(self._client.get(self._keys[6]) or 0)

@@ -1,0 +1,153 @@
+"""RedisQueueStore: the engine's QueueStore (simulated SQS) on Redis, one Lua script per operation.
+
+Every receive, delete and visibility change is one atomic script, so pollers in any number of processes never
+receive the same message while it is hidden, and messages survive a process crash: an unacknowledged message
+simply comes back when its visibility timeout ends (semantics §3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import uuid
+
+import redis
+
+from invocations.engine.sources.queue_store import QueueConfig, QueueCounts, QueueMessage, ReceiveResult
+
+from .keys import DEFAULT_PREFIX, text
+from .queue_codec import config_from_json, config_to_json, message_from_reply, message_json
+from .scripts import register
+
+# Must match QUEUE_KEY_NAMES in lua/queue_common.lua (the scripts index KEYS by this order).
+QUEUE_KEY_NAMES = ("msg", "order", "vis", "wait", "ready", "infl", "rc", "first", "hdl", "grp", "sqn")
+QUEUE_KEY_NAMES += ("sent", "fseq", "dedup", "dedupt")
+
+
+class RedisQueueStore:
+    """Same observable behaviour as InMemoryQueueStore. Message ids come from `rng` when given (seeded runs),
+    else uuid4. Queue configs are immutable once created (create_queue keeps the first), so they are cached."""
+
+    def __init__(self, client: redis.Redis, *, prefix: str = DEFAULT_PREFIX, rng: random.Random | None = None) -> None:
+        self._client = client
+        self._prefix = f"{prefix}sqs:"
+        self._rng = rng
+        self._configs: dict[str, QueueConfig] = {}
+        self._keys: dict[str, list[str]] = {}
+        self._send = register(client, "queue_common", "queue_send")
+        self._receive = register(client, "queue_common", "queue_receive")
+        self._delete = register(client, "queue_common", "queue_delete")
+        self._change_visibility = register(client, "queue_common", "queue_change_visibility")
+        self._messages = register(client, "queue_common", "queue_messages")
+
+    # --- configuration ------------------------------------------------------------------------------------------
+
+    def create_queue(self, config: QueueConfig) -> None:
+        if config.arn.endswith(".fifo") != config.fifo:
+            raise ValueError("FIFO queue names end in .fifo")
+        self._client.set(self._config_key(config.arn), config_to_json(config), nx=True)
+
+    def queue_config(self, arn: str) -> QueueConfig:
+        config = self._configs.get(arn)
+        if config is None:
+            raw = self._client.get(self._config_key(arn))
+            if raw is None:
+                raise KeyError(f"no such queue: {arn}")
+            config = self._configs[arn] = config_from_json(raw)
+        return config
+
+    # --- messages -----------------------------------------------------------------------------------------------
+
+    def send_message(
+        self,
+        arn: str,
+        body: str,
+        *,
+        now: float,
+        message_attributes: dict | None = None,
+        group_id: str | None = None,
+        dedup_id: str | None = None,
+        delay: float = 0.0,
+    ) -> str:
+        config = self.queue_config(arn)
+        if config.fifo:
+            if not group_id:
+                raise ValueError("FIFO queues need a MessageGroupId")
+            if dedup_id is None and config.content_based_deduplication:
+                dedup_id = hashlib.sha256(body.encode()).hexdigest()
+            if dedup_id is None:
+                raise ValueError("FIFO queues need a MessageDeduplicationId or content-based deduplication")
+        message_id = self._new_id()
+        raw = message_json(message_id, body, now, group_id, dedup_id, dict(message_attributes or {}))
+        args = [message_id, raw, repr(now), repr(now + delay), _flag(not config.fifo)]
+        args += [group_id or "", dedup_id or "", repr(config.dedup_window)]
+        reply = self._send(keys=self._queue_keys(arn), args=args)
+        return text(reply[0])
+
+    def receive(
+        self, arn: str, max_messages: int, *, now: float, visibility_timeout: float | None = None
+    ) -> ReceiveResult:
+        config = self.queue_config(arn)
+        timeout = config.visibility_timeout if visibility_timeout is None else visibility_timeout
+        redrive = config.redrive
+        dlq = self.queue_config(redrive.dead_letter_target_arn) if redrive else config
+        keys = self._queue_keys(arn) + self._queue_keys(dlq.arn) + [f"{self._prefix}handles"]
+        args = [max_messages, repr(now), repr(timeout), _flag(not config.fifo)]
+        args += [redrive.max_receive_count if redrive else "", _flag(not dlq.fifo)]
+        taken, redriven = self._receive(keys=keys, args=args)
+        return ReceiveResult([message_from_reply(m) for m in taken], [message_from_reply(m) for m in redriven])
+
+    def delete(self, arn: str, receipt_handle: str) -> bool:
+        return self.delete_batch(arn, [receipt_handle])[0]
+
+    def delete_batch(self, arn: str, receipt_handles: list[str]) -> list[bool]:
+        """DeleteMessageBatch: one atomic script for many handles; True per handle that deleted its message."""
+        if not receipt_handles:
+            return []
+        self.queue_config(arn)
+        args: list[str] = []
+        for handle in receipt_handles:
+            args += [_message_id_of(handle), handle]
+        return [bool(ok) for ok in self._delete(keys=self._queue_keys(arn), args=args)]
+
+    def change_visibility(self, arn: str, receipt_handle: str, timeout: float, *, now: float) -> bool:
+        config = self.queue_config(arn)
+        args = [_message_id_of(receipt_handle), receipt_handle, repr(now + timeout), _flag(not config.fifo)]
+        return bool(self._change_visibility(keys=self._queue_keys(arn), args=args))
+
+    def counts(self, arn: str, *, now: float) -> QueueCounts:
+        self.queue_config(arn)
+        keys = dict(zip(QUEUE_KEY_NAMES, self._queue_keys(arn), strict=True))
+        pipe = self._client.pipeline(transaction=True)  # MULTI: one consistent snapshot
+        pipe.zcard(keys["vis"]).zcount(keys["vis"], "-inf", repr(now)).zcount(keys["infl"], f"({now!r}", "+inf")
+        total, visible, in_flight = pipe.execute()
+        return QueueCounts(visible, in_flight, total - visible - in_flight)
+
+    def messages(self, arn: str) -> list[QueueMessage]:
+        self.queue_config(arn)
+        return [message_from_reply(m) for m in self._messages(keys=self._queue_keys(arn))]
+
+    # --- helpers ------------------------------------------------------------------------------------------------
+
+    def _new_id(self) -> str:
+        if self._rng is None:
+            return str(uuid.uuid4())
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def _config_key(self, arn: str) -> str:
+        return f"{self._prefix}{arn}:cfg"
+
+    def _queue_keys(self, arn: str) -> list[str]:
+        keys = self._keys.get(arn)
+        if keys is None:
+            keys = self._keys[arn] = [f"{self._prefix}{arn}:{name}" for name in QUEUE_KEY_NAMES]
+        return keys
+
+
+def _flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def _message_id_of(receipt_handle: str) -> str:
+    # Handles are "<message id>#<n>"; a malformed one yields an id that matches nothing, so the call returns False.
+    return receipt_handle.rpartition("#")[0]

@@ -1,0 +1,41 @@
+"""Start workers.py in real OS processes, release them together, and collect their JSON results."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+from django.conf import settings
+
+WORKERS = Path(__file__).with_name("workers.py")
+
+
+def spawn(mode: str, prefix: str, *args: object) -> subprocess.Popen:
+    command = [sys.executable, str(WORKERS), mode, settings.REDIS_URL, prefix, *map(str, args)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def release_together(client: redis.Redis, prefix: str, count: int, timeout: float = 30.0) -> None:
+    """Wait until `count` workers are connected and waiting, then let them all go at once."""
+    deadline = time.monotonic() + timeout
+    while int(client.get(f"{prefix}test:ready") or 0) < count:
+        assert time.monotonic() < deadline, "workers did not start"
+        time.sleep(0.01)
+    client.set(f"{prefix}test:go", 1)
+
+
+def result_of(process: subprocess.Popen, timeout: float = 60.0) -> dict:
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err
+    return json.loads(out)
+
+
+def first_line(process: subprocess.Popen) -> dict:
+    """The JSON line a holding worker prints before it sleeps (it is still running afterwards)."""
+    line = process.stdout.readline()
+    assert line, process.stderr.read()
+    return json.loads(line)
