@@ -133,6 +133,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
+# The engine host runs under Celery; beat restarts it after a crash and does the runtime's housekeeping.
+CELERY_BEAT_SCHEDULE = {
+    "host-ensure": {"task": "invocations.tasks.host_ensure", "schedule": 2.0},
+    "runtime-housekeeping": {"task": "invocations.tasks.runtime_housekeeping", "schedule": 10.0},
+}
+# Invocation records older than this (simulated seconds) are folded into per-minute totals.
+LAMBDAVIZ_RECORDS_RETENTION_S = float(os.environ.get("LAMBDAVIZ_RECORDS_RETENTION_S", "900"))
+
 LAMBDAVIZ_REGION = os.environ.get("LAMBDAVIZ_REGION", "us-east-1")
 LAMBDAVIZ_ACCOUNT_ID = os.environ.get("LAMBDAVIZ_ACCOUNT_ID", "123456789012")
 

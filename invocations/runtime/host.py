@@ -1,0 +1,260 @@
+"""The engine host: runs the pure engine live in this process, on the shared clock, with Redis-backed state.
+
+One host at a time holds the lease (`lv:host:lease`); if its process dies, the lease expires and another worker's
+host takes over. Durable state lives in Redis (async queue claims, SQS messages, stream records and checkpoints,
+concurrency counters with per-holder accounting), so a takeover loses no accepted event; what is lost with the
+process is in-memory only: warm environments (the new host cold-starts) and in-flight sync invocations.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import time
+import uuid
+from typing import Any
+
+import redis
+from django.conf import settings
+
+from ..engine.clock import RealtimeClock
+from ..engine.events import Event
+from ..engine.registry import Registry
+from ..engine.simulator import Engine
+from ..engine.sources.async_payloads import s3_event
+from ..engine.sources.context import MappingSpec, PollerContext
+from ..engine.sources.mapping import create_poller
+from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
+from ..engine.sources.stream_store import StreamConfig
+from ..models import EventSourceMapping, MappingState, Queue, Stream
+from .engine_config import account_config, all_function_configs
+from .publisher import Publisher
+from .records import RecordBuffer
+from .redis_store import RedisQueueStore, RedisStore, RedisStreamStore
+from .shared_clock import SharedClock
+from .targets import RuntimeTargets
+from .traffic import TrafficRunner, TrafficStream
+
+log = logging.getLogger(__name__)
+
+INBOX = "lv:inbox"
+CONFIG_VERSION = "lv:config:version"
+LEASE = "lv:host:lease"
+
+
+class Fanout:
+    """One engine sink feeding several (the publisher's frames and the record buffer)."""
+
+    def __init__(self, *sinks) -> None:
+        self._emits = [sink.emit for sink in sinks]
+
+    def emit(self, event: Event) -> None:
+        for emit in self._emits:
+            emit(event)
+
+
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def config_changed(client: redis.Redis | None = None) -> None:
+    """Tell the live host that functions, aliases or sources changed (called after the transaction commits)."""
+    (client or redis_client()).incr(CONFIG_VERSION)
+
+
+def inbox_push(requests: list[dict[str, Any]], client: redis.Redis | None = None) -> None:
+    """Queue invocations for the host (durable until the host has taken them into the engine)."""
+    if requests:
+        (client or redis_client()).rpush(INBOX, *(json.dumps(r, separators=(",", ":")) for r in requests))
+
+
+class EngineHost:
+    """The engine, its pollers, the publisher and the record buffer, stepped in real time."""
+
+    def __init__(self, client: redis.Redis, *, publisher: Publisher | None = None, seed: int | None = None) -> None:
+        self.client = client
+        self.holder = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.shared_clock = SharedClock(client)
+        state = self.shared_clock.state(fresh=True)
+        self.clock = RealtimeClock(state.factor, start=state.anchor_sim, wall=time.time)
+        self.clock.follow(state.anchor_sim, state.anchor_wall, state.factor, state.paused)
+        self.store = RedisStore(client, claim_timeout=30.0)
+        self.queues = RedisQueueStore(client)
+        self.streams = RedisStreamStore(client)
+        self.publisher = publisher or Publisher()
+        self.records = RecordBuffer()
+        self.targets = RuntimeTargets(client, self.queues, self.clock.now)
+        rng = random.Random(seed)
+        counter = iter(range(1, 1 << 62))
+        prefix = uuid.uuid4().hex
+
+        def ids() -> str:
+            # UUID-shaped and unique across hosts: a random prefix per host, a counter within it.
+            return f"{prefix[:8]}-{prefix[8:12]}-4{prefix[13:16]}-a{prefix[17:20]}-{next(counter):012x}"
+
+        self.engine = Engine(
+            self.clock,
+            rng,
+            store=self.store,
+            sink=Fanout(self.publisher, self.records),
+            registry=Registry(account_config(), ()),
+            targets=self.targets,
+            request_ids=ids,
+        )
+        self.pollers: dict[str, Any] = {}
+        self.traffic = TrafficRunner(client, random.Random(rng.random()))
+        self._config_version: bytes | None = None
+        self._last_records = time.monotonic()
+        self._last_housekeeping = 0.0
+        self.reload()
+
+    # --- configuration ---------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Bring the engine, queues, streams and pollers in line with the database."""
+        self._config_version = self.client.get(CONFIG_VERSION)
+        registry = self.engine.registry
+        registry.set_account(account_config())
+        wanted = {fn.name: fn for fn in all_function_configs()}
+        for name in [fn.name for fn in registry.functions()]:
+            if name not in wanted:
+                registry.remove(name)
+        for fn in wanted.values():
+            registry.put(fn)
+        for queue in Queue.objects.select_related("dead_letter_queue"):
+            redrive = None
+            if queue.dead_letter_queue is not None and queue.max_receive_count:
+                redrive = RedrivePolicy(queue.dead_letter_queue.arn, queue.max_receive_count)
+            self.queues.create_queue(
+                QueueConfig(
+                    queue.arn, fifo=queue.fifo, visibility_timeout=float(queue.visibility_timeout), redrive=redrive
+                )
+            )
+        for stream in Stream.objects.all():
+            self.streams.create_stream(
+                StreamConfig(stream.arn, stream.kind, stream.shard_count, retention=stream.retention_hours * 3600.0)
+            )
+        self._sync_pollers()
+
+    def _sync_pollers(self) -> None:
+        account = account_config()
+        enabled = {}
+        for mapping in EventSourceMapping.objects.select_related("function", "queue", "stream").filter(enabled=True):
+            if mapping.state not in (MappingState.ENABLED, MappingState.CREATING, MappingState.UPDATING):
+                continue
+            target = mapping.function.name + (f":{mapping.qualifier}" if mapping.qualifier else "")
+            spec = MappingSpec(
+                str(mapping.uuid), target, mapping.event_source_arn, mapping.settings(), mapping.function_arn
+            )
+            enabled[spec.uuid] = spec
+        for key in list(self.pollers):
+            if key not in enabled or self.pollers[key][0] != enabled[key]:
+                self.pollers.pop(key)[1].stop()
+        for key, spec in enabled.items():
+            if key in self.pollers:
+                continue
+            context = PollerContext(
+                self.clock,
+                self.engine,
+                self.engine.sink,
+                random.Random(),
+                self.targets,
+                epoch=0.0,
+                region=account.region,
+                account_id=account.account_id,
+            )
+            poller = create_poller(spec, context, queues=self.queues, streams=self.streams)
+            poller.start()
+            self.pollers[key] = (spec, poller)
+
+    # --- the loop --------------------------------------------------------------------------------------------
+
+    def step(self, max_inbox: int = 5000) -> int:
+        """One pass: follow the shared clock, run what is due, take new invocations; returns work done."""
+        state = self.shared_clock.state()
+        self.clock.follow(state.anchor_sim, state.anchor_wall, state.factor, state.paused)
+        if self.client.get(CONFIG_VERSION) != self._config_version:
+            self.reload()
+        work = self.clock.run_due()
+        work += self._drain_inbox(max_inbox)
+        for stream, count in self.traffic.due(self.clock.now()):
+            work += self.generate(stream, count)
+        self.publisher.tick()
+        now = time.monotonic()
+        if now - self._last_records >= 0.5:
+            self.records.flush()
+            self._last_records = now
+        if now - self._last_housekeeping >= 1.0:
+            self._housekeeping()
+            self._last_housekeeping = now
+        return work
+
+    def _drain_inbox(self, limit: int) -> int:
+        # Read, run, then trim: a crash in between replays the requests (at-least-once), never drops them.
+        raws = self.client.lrange(INBOX, 0, limit - 1)
+        for raw in raws:
+            self.handle(json.loads(raw))
+        if raws:
+            self.client.ltrim(INBOX, len(raws), -1)
+        return len(raws)
+
+    def handle(self, request: dict[str, Any]) -> None:
+        op = request.get("op", "invoke")
+        try:
+            if op == "invoke" and request.get("type", "RequestResponse") == "Event":
+                self.engine.invoke_async(request["target"], request.get("payload"), source=request.get("source", "sdk"))
+            elif op == "invoke":
+                self.engine.invoke_sync(
+                    request["target"], request.get("payload"), source=request.get("source", "sdk"), on_complete=_ignore
+                )
+            else:
+                log.warning("unknown inbox request %r", op)
+        except Exception:  # one bad request must not stop the simulation
+            log.exception("inbox request failed: %r", request)
+
+    def generate(self, stream: TrafficStream, count: int) -> int:
+        """Turn `count` of a traffic stream's invocations (or messages, or records) into work now."""
+        now = self.clock.now()
+        engine = self.engine
+        try:
+            for n, payload in enumerate(self.traffic.payloads(stream, count)):
+                if stream.kind == "sync":
+                    engine.invoke_sync(stream.target, payload, source="traffic", on_complete=_ignore)
+                elif stream.kind == "async":
+                    engine.invoke_async(stream.target, payload, source="traffic")
+                elif stream.kind == "s3":
+                    key = f"{stream.name}/{payload['n']}.jpg"
+                    event = s3_event(
+                        "lambdaviz-uploads", key, size=1024 + n, at=now, region=engine.registry.account.region
+                    )
+                    engine.invoke_async(stream.target, event, source="s3")
+                elif stream.kind == "sqs":
+                    self.queues.send_message(stream.target, json.dumps(payload), now=now)
+                elif stream.kind == "kinesis":
+                    self.streams.put_record(stream.target, str(payload["n"] % 64), json.dumps(payload), now=now)
+        except Exception:  # a stream aimed at something that no longer exists: report it, keep the rest running
+            log.exception("traffic stream %s failed", stream.name)
+        return count
+
+    def _housekeeping(self) -> None:
+        self.store.concurrency.heartbeat()
+        self.store.async_queue.heartbeat()
+        self.store.async_queue.requeue_expired()
+
+    def run(self, seconds: float, idle_sleep: float = 0.01) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if not self.step():
+                wait = self.clock.seconds_until_next()
+                time.sleep(idle_sleep if wait is None else min(idle_sleep, max(wait, 0.0)))
+        self.flush()
+
+    def flush(self) -> None:
+        self.publisher.flush()
+        self.records.flush()
+
+
+def _ignore(result) -> None:
+    return None

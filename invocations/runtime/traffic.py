@@ -1,0 +1,133 @@
+"""The traffic generator: named streams of invocations with a rate and a pattern, shared through Redis.
+
+Any process starts or stops a stream (`traffic_start`, `traffic_stop`, `traffic_burst`); the engine host turns
+each running stream into invocations, SQS messages or stream records for every slice of simulated time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import redis
+
+from ..errors import InvalidParameterValueException
+
+STREAMS = "lv:traffic"
+BURSTS = "lv:traffic:bursts"
+PATTERNS = ("constant", "burst", "ramp", "sine")
+KINDS = ("sync", "async", "s3", "sqs", "kinesis")
+PERIOD_S = 60.0  # burst, ramp and sine repeat every simulated minute
+
+
+@dataclass(frozen=True)
+class TrafficStream:
+    """`target`: a function (name or name:qualifier) for sync/async/s3, a queue or stream ARN for sqs/kinesis."""
+
+    name: str
+    target: str
+    rate: float
+    pattern: str = "constant"
+    kind: str = "sync"
+    payload: dict[str, Any] = field(default_factory=dict)
+    poison_share: float = 0.0
+    started_at: float = 0.0
+
+    def validate(self) -> TrafficStream:
+        if not self.name or len(self.name) > 64:
+            raise InvalidParameterValueException("A traffic stream needs a name of 1-64 characters.")
+        if not 0 < self.rate <= 100_000:
+            raise InvalidParameterValueException("rate must be between 0 and 100000 invocations per second.")
+        if self.pattern not in PATTERNS:
+            raise InvalidParameterValueException(f"pattern must be one of {', '.join(PATTERNS)}.")
+        if self.kind not in KINDS:
+            raise InvalidParameterValueException(f"type must be one of {', '.join(KINDS)}.")
+        if not 0.0 <= self.poison_share <= 1.0:
+            raise InvalidParameterValueException("poison share must be between 0.0 and 1.0.")
+        if not isinstance(self.payload, dict):
+            raise InvalidParameterValueException("The payload template must be a JSON object.")
+        return self
+
+    def rate_at(self, t: float) -> float:
+        """Invocations per simulated second at simulated time `t`."""
+        phase = ((t - self.started_at) % PERIOD_S) / PERIOD_S
+        if self.pattern == "burst":
+            return self.rate * 5 if phase < 0.1 else self.rate * 0.5  # a spike of 5x for 6 s each minute
+        if self.pattern == "ramp":
+            return self.rate * phase
+        if self.pattern == "sine":
+            return self.rate * (1 + math.sin(2 * math.pi * phase)) / 2
+        return self.rate
+
+    def count_between(self, t0: float, t1: float) -> float:
+        """Expected invocations in [t0, t1) (midpoint rule over 1 s steps: exact for constant rates)."""
+        total, t = 0.0, t0
+        while t < t1:
+            step = min(1.0, t1 - t)
+            total += self.rate_at(t + step / 2) * step
+            t += step
+        return total
+
+    def payload_for(self, n: int, rng: random.Random) -> dict[str, Any]:
+        body = {**self.payload, "stream": self.name, "n": n}
+        if self.poison_share and rng.random() < self.poison_share:
+            body["poison"] = True
+        return body
+
+
+def traffic_start(client: redis.Redis, stream: TrafficStream) -> TrafficStream:
+    stream.validate()
+    client.hset(STREAMS, stream.name, json.dumps(asdict(stream)))
+    return stream
+
+
+def traffic_stop(client: redis.Redis, name: str) -> bool:
+    return bool(client.hdel(STREAMS, name))
+
+
+def traffic_list(client: redis.Redis) -> list[TrafficStream]:
+    return [TrafficStream(**json.loads(raw)) for raw in client.hvals(STREAMS)]
+
+
+def traffic_burst(client: redis.Redis, stream: TrafficStream, count: int) -> None:
+    """Send `count` invocations now (a one-shot burst), using the stream's target, kind and payload."""
+    if not 1 <= count <= 100_000:
+        raise InvalidParameterValueException("A burst is 1-100000 invocations.")
+    stream.validate()
+    client.rpush(BURSTS, json.dumps({"stream": asdict(stream), "count": count}))
+
+
+class TrafficRunner:
+    """Kept by the engine host: turns running streams into work for each slice, carrying fractions over."""
+
+    def __init__(self, client: redis.Redis, rng: random.Random) -> None:
+        self._client = client
+        self._rng = rng
+        self._carry: dict[str, float] = {}
+        self._sent: dict[str, int] = {}
+        self._last: float | None = None
+
+    def due(self, now: float) -> list[tuple[TrafficStream, int]]:
+        """(stream, how many) for the slice since the last call, plus any one-shot bursts."""
+        work: list[tuple[TrafficStream, int]] = []
+        start, self._last = self._last, now
+        if start is not None and now > start:
+            for stream in traffic_list(self._client):
+                expected = stream.count_between(max(start, stream.started_at), now) + self._carry.get(stream.name, 0.0)
+                whole = int(expected)
+                self._carry[stream.name] = expected - whole
+                if whole:
+                    work.append((stream, whole))
+        raws = self._client.lpop(BURSTS, 100) or []
+        for raw in raws:
+            data = json.loads(raw)
+            work.append((TrafficStream(**data["stream"]), int(data["count"])))
+        return work
+
+    def payloads(self, stream: TrafficStream, count: int) -> list[dict[str, Any]]:
+        first = self._sent.get(stream.name, 0)
+        self._sent[stream.name] = first + count
+        return [stream.payload_for(first + i, self._rng) for i in range(count)]

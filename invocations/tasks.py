@@ -1,0 +1,71 @@
+"""Celery tasks: thin wrappers that run the engine host and the runtime's housekeeping."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from celery import shared_task
+from celery.signals import worker_shutting_down
+from django.conf import settings
+
+from .runtime.host import LEASE, EngineHost, redis_client
+from .runtime.records import records_compact
+from .runtime.redis_store import reclaim_dead_holders
+from .runtime.shared_clock import SharedClock
+
+log = logging.getLogger(__name__)
+
+_stopping = threading.Event()
+
+LEASE_SECONDS = 5  # a host that stops renewing for this long is presumed dead
+
+
+@worker_shutting_down.connect
+def _stop_hosts(**_) -> None:
+    _stopping.set()
+
+
+@shared_task(ignore_result=True, acks_late=False)
+def host_run(max_seconds: float = 3600.0) -> str:
+    """Run the engine host while this worker holds the lease; exits when the lease is lost or the worker stops."""
+    client = redis_client()
+    holder = f"{os.getpid()}"
+    if not client.set(LEASE, holder, nx=True, ex=LEASE_SECONDS):
+        return "another host holds the lease"
+    # Always a fresh host: another process may have run the simulation since this one last did.
+    engine_host = EngineHost(client)
+    try:
+        remaining = max_seconds
+        while remaining > 0 and not _stopping.is_set():
+            engine_host.run(min(1.0, remaining))
+            remaining -= 1.0
+            if client.get(LEASE) != holder.encode():
+                log.warning("engine host lost its lease; stopping")
+                break
+            client.expire(LEASE, LEASE_SECONDS)
+    finally:
+        engine_host.flush()
+        if client.get(LEASE) == holder.encode():
+            client.delete(LEASE)
+    return "stopped"
+
+
+@shared_task(ignore_result=True)
+def host_ensure() -> bool:
+    """Beat calls this every few seconds: start a host if none holds the lease (first start, or after a crash)."""
+    if redis_client().exists(LEASE):
+        return False
+    host_run.delay()
+    return True
+
+
+@shared_task(ignore_result=True)
+def runtime_housekeeping() -> dict:
+    """Return concurrency slots of dead processes and fold old invocation records into per-minute totals."""
+    client = redis_client()
+    reclaimed = len(reclaim_dead_holders(client, ttl=LEASE_SECONDS * 3))
+    now = SharedClock(client).now()
+    compacted = records_compact(older_than=now - settings.LAMBDAVIZ_RECORDS_RETENTION_S)
+    return {"reclaimed": reclaimed, "compacted": compacted}

@@ -1,0 +1,72 @@
+"""The engine host in this process: shared clock, Redis state, traffic, records and frames (issue 4)."""
+
+import pytest
+
+from invocations.models import Function, InvocationRecord
+from invocations.runtime.host import EngineHost, inbox_push
+from invocations.runtime.publisher import Publisher
+from invocations.runtime.shared_clock import SharedClock
+from invocations.runtime.traffic import TrafficStream, traffic_burst, traffic_start, traffic_stop
+from invocations.services import function_concurrency_put
+from invocations.services.demo import demo_seed
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class CollectingLayer:
+    """A channel layer stand-in that keeps what the publisher sent (the live-stream tests use the real one)."""
+
+    def __init__(self):
+        self.sent = []
+
+    async def group_send(self, group, message):
+        self.sent.append((group, message))
+
+
+@pytest.fixture
+def host(redis_client):
+    demo_seed()
+    SharedClock(redis_client).set_speed(1.0)
+    layer = CollectingLayer()
+    engine_host = EngineHost(redis_client, publisher=Publisher(channel_layer=layer), seed=11)
+    engine_host.layer = layer
+    return engine_host
+
+
+def test_a_traffic_stream_becomes_recorded_invocations_split_by_the_alias(host, redis_client):
+    # semantics §5: prod routes 95% to v1 and 5% to v2.
+    traffic_start(redis_client, TrafficStream("steady", "checkout:prod", rate=400))
+    host.run(1.5)
+    traffic_stop(redis_client, "steady")
+    records = InvocationRecord.objects.filter(function="checkout")
+    assert 450 <= records.count() <= 700
+    share_v2 = records.filter(executed_version="2").count() / records.count()
+    assert 0.0 < share_v2 < 0.15
+    frames = [m["frame"] for g, m in host.layer.sent if g == "lv.account" and m["type"] == "lv.frame"]
+    assert len(frames) >= 5  # about ten a second
+    assert sum(f["functions"].get("checkout", {}).get("invocations", 0) for f in frames) == records.count()
+
+
+def test_a_burst_against_reserved_concurrency_throttles_exactly_the_excess(host, redis_client):
+    # semantics §8: reserved concurrency caps the function; the rest are 429s with the function's Reason.
+    function_concurrency_put(function=Function.objects.get(name="checkout"), reserved_concurrent_executions=10)
+    host.step()  # picks up the configuration change
+    traffic_burst(redis_client, TrafficStream("burst", "checkout:1", rate=1), 50)
+    host.run(1.0)
+    outcomes = list(InvocationRecord.objects.filter(function="checkout").values_list("outcome", "throttle_reason"))
+    throttled = [o for o in outcomes if o[0] == "Throttled"]
+    assert len(outcomes) == 50
+    assert len(throttled) == 40
+    assert {reason for _, reason in throttled} == {"ReservedFunctionConcurrentInvocationLimitExceeded"}
+
+
+def test_an_async_event_from_the_inbox_is_accepted_and_processed(host, redis_client):
+    # semantics §2: Event invocations go through the internal queue. The thumbnailer takes ~2.7 s: run at x20.
+    SharedClock(redis_client).set_speed(20.0)
+    inbox_push(
+        [{"op": "invoke", "type": "Event", "target": "thumbnailer", "payload": {"key": "cat.jpg"}}], redis_client
+    )
+    host.run(1.0)
+    record = InvocationRecord.objects.get(function="thumbnailer")
+    assert record.invocation_type == "Event"
+    assert redis_client.llen("lv:inbox") == 0
