@@ -158,6 +158,12 @@ def test_try_acquire_prefers_provisioned_then_on_demand_then_refuses_without_wai
     assert store.try_acquire(None, 0, "pool", 1) is Grant.THROTTLED
 
 
+def test_the_scaling_rate_option_defaults_to_a_thousand_environments_every_ten_seconds_and_is_off_by_default():
+    # semantics §8: since Nov 2023, +1,000 execution environments every 10 s per function
+    assert (ScalingRate().environments, ScalingRate().per_seconds) == (1000, 10.0)
+    assert AccountConfig().scaling_rate is None
+
+
 def test_the_scaling_token_bucket_refills_continuously_up_to_its_capacity():
     store = MemoryConcurrency()
     assert [store.take_token("f", 0.0, 2, 0.5) for _ in range(3)] == [True, True, False]

@@ -163,6 +163,7 @@ def test_provisioned_environments_are_not_reclaimed_when_idle():
 
 
 def test_lowering_provisioned_concurrency_reclaims_environments():
+    # semantics §9: PC environments follow the requested count
     sim = make(pc_function(2))
     sim.clock.run(until=1.0)
     sim.registry.set_provisioned("fn", "live", 1)

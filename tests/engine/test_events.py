@@ -11,11 +11,16 @@ import pytest
 
 from invocations.engine import events
 from invocations.engine.events import Event, InvocationCompleted, ListSink, event_to_dict
+from invocations.engine.sources import events as source_events
 
 from .helpers import function, make
 
+# The engine's own events and the event source pollers' (invocations/engine/sources/events.py).
 EVENT_TYPES = [
-    obj for _, obj in inspect.getmembers(events, inspect.isclass) if issubclass(obj, Event) and obj is not Event
+    obj
+    for module in (events, source_events)
+    for _, obj in inspect.getmembers(module, inspect.isclass)
+    if issubclass(obj, Event) and obj is not Event and obj.__module__ == module.__name__
 ]
 
 
@@ -24,7 +29,7 @@ def test_every_event_is_a_frozen_slotted_dataclass_named_in_the_past_tense(cls):
     assert dataclasses.is_dataclass(cls)
     assert cls.__dataclass_params__.frozen
     assert "__slots__" in cls.__dict__
-    assert re.search(r"(?:[a-z]ed|Began)(?:To[A-Z]+)?$", cls.__name__), cls.__name__
+    assert re.search(r"(?:[a-z]ed|Began|Sent|Redriven)(?:To[A-Z]+)?$", cls.__name__), cls.__name__
 
 
 def test_events_cannot_be_changed_after_the_fact():

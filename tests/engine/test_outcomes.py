@@ -99,6 +99,7 @@ def test_a_function_error_logs_the_runtime_error_line():
 
 
 def test_a_timeout_logs_task_timed_out():
+    # semantics §1: the Sandbox.Timedout message, "Task timed out after 1.00 seconds"
     r = one(fixed(10, 0, timeout_rate=1.0), timeout_s=1)
     assert f"{r.request_id} Task timed out after 1.00 seconds" in r.log_lines()
 

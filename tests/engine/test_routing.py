@@ -104,6 +104,7 @@ def test_a_weighted_alias_picks_versions_with_the_injected_rng_deterministically
 
 @pytest.mark.parametrize(("weight", "expected"), [(0.0, {"1"}), (1.0, {"2"})])
 def test_weights_zero_and_one_send_everything_to_one_version(weight, expected):
+    # semantics §5: AdditionalVersionWeights take 0.0-1.0
     fn = versioned()
     sim = make(fn)
     sim.registry.set_alias("fn", "canary", AliasConfig("1", {"2": weight}))

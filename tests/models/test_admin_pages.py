@@ -72,6 +72,14 @@ def test_add_pages_load_where_adding_is_allowed(admin_client, demo, model):
     assert admin_client.get(url(model, "add")).status_code == expected
 
 
+def test_the_function_page_shows_its_versions_and_aliases_inline(admin_client, demo):
+    html = admin_client.get(url(Function, "change", demo.pk)).content.decode()
+    assert 'name="versions-TOTAL_FORMS" value="2"' in html
+    assert 'name="aliases-TOTAL_FORMS" value="3"' in html
+    assert "v2: canary (20% errors)" in html
+    assert "{&#x27;AdditionalVersionWeights&#x27;: {&#x27;2&#x27;: 0.05}}" in html
+
+
 # semantics §7
 def test_the_function_page_masks_secrets_and_never_shows_the_stored_token(admin_client):
     function = services.function_create(name="fn", secret_environment={"DB_PASSWORD": "hunter2"})

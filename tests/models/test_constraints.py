@@ -65,6 +65,7 @@ def test_a_mapping_has_exactly_one_source():
     refused_by_database(lambda: EventSourceMapping.objects.create(function=function, queue=queue, stream=stream))
 
 
+# semantics §3
 def test_a_redrive_policy_is_complete_and_never_points_at_its_own_queue():
     dlq = make_queue("dlq")
     refused_by_database(lambda: Queue.objects.create(name="a", dead_letter_queue=dlq))

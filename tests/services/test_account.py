@@ -24,6 +24,7 @@ def test_the_clock_can_be_sped_up_and_paused():
     assert_refused(lambda: services.account_settings_update(clock_factor=0), InvalidParameterValueException)
 
 
+# semantics §12
 def test_region_and_account_id_change_every_arn():
     function = make_function("fn")
     services.account_settings_update(region="eu-west-1", account_id="210987654321")

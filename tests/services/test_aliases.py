@@ -172,6 +172,7 @@ def test_update_alias_checks_the_revision_id_and_changes_it(function):
     )
 
 
+# semantics §4 (EventInvokeConfig and provisioned concurrency are per alias)
 def test_deleting_an_alias_takes_its_per_alias_settings_with_it(function):
     alias = services.alias_create(function=function, name="prod", function_version="1")
     services.event_invoke_config_put(function=function, qualifier="prod", maximum_retry_attempts=0)

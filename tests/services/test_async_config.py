@@ -183,6 +183,7 @@ def test_configs_are_per_function_version_and_alias():
     )
 
 
+# semantics §2
 def test_delete_removes_the_config():
     function = make_function()
     services.event_invoke_config_put(function=function, maximum_retry_attempts=1)

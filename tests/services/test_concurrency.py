@@ -224,6 +224,7 @@ def test_missing_targets_and_configs_get_aws_not_found_errors(function):
     assert info.value.message == "No Provisioned Concurrency Config found for this function"
 
 
+# semantics §8, §9
 def test_deleting_a_config_frees_its_concurrency(function):
     services.provisioned_concurrency_put(function=function, qualifier="1", provisioned_concurrent_executions=100)
     services.provisioned_concurrency_delete(function=function, qualifier="1")

@@ -104,6 +104,22 @@ def test_an_unknown_runtime_is_refused():
     assert error.message.startswith("Value python2.7 at 'runtime' failed to satisfy constraint: Member must satisfy")
 
 
+# botocore's Handler constraint (lambda-semantics.md gives no handler rule)
+@pytest.mark.parametrize(
+    ("handler", "constraint"),
+    [
+        ("app handler", r"Member must satisfy regular expression pattern: [^\s]+"),
+        ("h" * 129, "Member must have length less than or equal to 128"),
+    ],
+)
+def test_a_handler_with_whitespace_or_over_128_characters_is_refused(handler, constraint):
+    assert_refused(
+        lambda: make_function(handler=handler),
+        ValidationException,
+        f"1 validation error detected: Value '{handler}' at 'handler' failed to satisfy constraint: {constraint}",
+    )
+
+
 def test_a_description_over_256_characters_is_refused():
     assert_refused(lambda: make_function(description="d" * 257), ValidationException)
 

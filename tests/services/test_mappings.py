@@ -260,6 +260,7 @@ def test_a_mapping_created_disabled_settles_to_disabled():
     assert services.event_source_mapping_settle(mapping=mapping).state == MappingState.DISABLED
 
 
+# semantics §3
 def test_a_refused_update_changes_nothing():
     mapping = create(make_function(), make_queue())
     assert_refused(

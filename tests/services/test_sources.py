@@ -41,6 +41,7 @@ def test_a_queue_redrives_to_its_own_dlq_after_max_receive_count():
     assert queue.redrive_policy == {"deadLetterTargetArn": dlq.arn, "maxReceiveCount": 5}
 
 
+# semantics §3
 def test_a_redrive_policy_needs_a_count_in_range_and_a_queue_of_the_same_type():
     dlq = make_queue("dlq")
     assert_refused(lambda: make_queue("a", dead_letter_queue=dlq), InvalidParameterValueException)

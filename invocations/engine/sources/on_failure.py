@@ -27,8 +27,8 @@ def stream_failure_record(
     now_epoch: float,
     epoch: float,
 ) -> dict[str, Any]:
-    """AWS-recorded shape: requestContext, responseContext (not for RecordAgeExceeded), version, timestamp,
-    then KinesisBatchInfo / DDBStreamBatchInfo. The records themselves are not included."""
+    """AWS-recorded shape: requestContext, responseContext (not for RecordAgeExceeded; functionError only when the
+    function raised), version, timestamp, then KinesisBatchInfo / DDBStreamBatchInfo. The records are not included."""
     out: dict[str, Any] = {
         "requestContext": {
             "requestId": request_id,
@@ -38,11 +38,11 @@ def stream_failure_record(
         }
     }
     if condition != RECORD_AGE_EXCEEDED and result is not None:
-        out["responseContext"] = {
-            "statusCode": result.status_code,
-            "executedVersion": result.executed_version,
-            "functionError": result.function_error,
-        }
+        context: dict[str, Any] = {"statusCode": result.status_code, "executedVersion": result.executed_version}
+        # A batch that failed through ReportBatchItemFailures raised no error: no functionError key (as in §2).
+        if result.function_error is not None:
+            context["functionError"] = result.function_error
+        out["responseContext"] = context
     out["version"] = "1.0"
     out["timestamp"] = iso_ms(now_epoch)
     first, last = records[0], records[-1]

@@ -147,6 +147,25 @@ def test_exhausted_retries_send_the_on_failure_record_and_the_shard_moves_on():
     assert rig.poller.checkpoint(SHARD) == after.seq
 
 
+def test_a_batch_failed_by_reported_items_is_discarded_with_a_response_context_but_no_function_error():
+    # semantics §3: the on-failure record's responseContext; the function raised nothing, so no functionError key
+    rig = stream_rig(
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        MaximumRetryAttempts=0,
+        DestinationConfig=ON_FAILURE,
+        decide=lambda p: report(kinesis_seqs(p)[-1]),
+    )
+    rig.put("k", {"i": 0})
+    failed = rig.put("k", {"i": 1})
+    rig.clock.run(until=5)
+    (body,) = rig.ctx.targets.bodies(DEST)
+    assert list(body) == ["requestContext", "responseContext", "version", "timestamp", "KinesisBatchInfo"]
+    assert body["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert body["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST"}
+    assert body["KinesisBatchInfo"]["startSequenceNumber"] == failed.sequence_number
+    assert body["KinesisBatchInfo"]["batchSize"] == 1
+
+
 def test_zero_retry_attempts_gives_up_after_one_invocation():
     # semantics §3
     rig = stream_rig(MaximumRetryAttempts=0, DestinationConfig=ON_FAILURE)
