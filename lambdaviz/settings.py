@@ -141,6 +141,9 @@ CELERY_BEAT_SCHEDULE = {
 # Invocation records older than this (simulated seconds) are folded into per-minute totals.
 LAMBDAVIZ_RECORDS_RETENTION_S = float(os.environ.get("LAMBDAVIZ_RECORDS_RETENTION_S", "900"))
 
+# Wall seconds an async event stays claimed by a host that stopped heartbeating before another host retries it.
+LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S = float(os.environ.get("LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S", "30"))
+
 LAMBDAVIZ_REGION = os.environ.get("LAMBDAVIZ_REGION", "us-east-1")
 LAMBDAVIZ_ACCOUNT_ID = os.environ.get("LAMBDAVIZ_ACCOUNT_ID", "123456789012")
 

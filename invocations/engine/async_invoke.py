@@ -107,17 +107,22 @@ class AsyncInvoker:
             self._timer_at = due
             self._timer = self._clock.schedule_at(due, self._poll)
 
-    def _poll(self) -> None:
-        self._timer, self._timer_at = None, float("inf")
-        now = self._clock.now()
-        for item in self._queue.pop_due(now, self._options.async_batch):
-            self._attempt(item, now)
+    def wake(self) -> None:
+        """Look at the queue again: a durable store may hold events this engine did not enqueue itself (another
+        process accepted them, or they came back after their claimant died)."""
         nxt = self._queue.next_due()
         if nxt is not None and nxt < self._timer_at:
             if self._timer is not None:
                 self._timer.cancel()
             self._timer_at = nxt
             self._timer = self._clock.schedule_at(nxt, self._poll)
+
+    def _poll(self) -> None:
+        self._timer, self._timer_at = None, float("inf")
+        now = self._clock.now()
+        for item in self._queue.pop_due(now, self._options.async_batch):
+            self._attempt(item, now)
+        self.wake()
 
     # --- attempts ----------------------------------------------------------------------------------------------
 

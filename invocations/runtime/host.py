@@ -80,7 +80,7 @@ class EngineHost:
         state = self.shared_clock.state(fresh=True)
         self.clock = RealtimeClock(state.factor, start=state.anchor_sim, wall=time.time)
         self.clock.follow(state.anchor_sim, state.anchor_wall, state.factor, state.paused)
-        self.store = RedisStore(client, claim_timeout=30.0)
+        self.store = RedisStore(client, claim_timeout=settings.LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S)
         self.queues = RedisQueueStore(client)
         self.streams = RedisStreamStore(client)
         self.publisher = publisher or Publisher()
@@ -242,6 +242,7 @@ class EngineHost:
         self.store.concurrency.heartbeat()
         self.store.async_queue.heartbeat()
         self.store.async_queue.requeue_expired()
+        self.engine.async_invoker.wake()
 
     def run(self, seconds: float, idle_sleep: float = 0.01) -> None:
         deadline = time.monotonic() + seconds

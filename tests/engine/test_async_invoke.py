@@ -367,3 +367,19 @@ def test_every_settled_event_is_acknowledged_once_so_a_durable_queue_can_forget_
     sim.clock.run()
     settled = [e.request_id for e in sim.sink.of_type(AsyncEventSettled)]
     assert sorted(acked) == sorted(settled) == sorted(ids)
+
+
+def test_waking_the_invoker_picks_up_events_another_process_left_in_a_durable_queue():
+    # semantics §2: an accepted event is never lost, even if the engine that accepted it is gone.
+    from invocations.engine.async_invoke import AsyncItem
+    from invocations.engine.store import MemoryStore
+
+    store = MemoryStore()
+    store.async_queue.push(AsyncItem("req-other", "fn", "fn", None, {"n": 1}, "sdk", 0.0), 5.0)
+    sim = make(failing(error_rate=0.0), options=opts(), store=store)
+    sim.clock.run()
+    assert sim.sink.of_type(AsyncEventSettled) == []  # nobody looked at the queue
+    sim.engine.async_invoker.wake()
+    sim.clock.run()
+    (settled,) = sim.sink.of_type(AsyncEventSettled)
+    assert (settled.request_id, settled.condition) == ("req-other", "Success")

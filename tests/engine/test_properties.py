@@ -148,7 +148,8 @@ def test_every_accepted_async_event_ends_in_exactly_one_terminal_outcome(
     )  # every failure reached its DLQ
     assert sim.engine.async_queue_depth() == 0
     for e in sim.events(AsyncEventSettled):
-        assert e.at - next(a.at for a in sim.events(AsyncEventAccepted) if a.request_id == e.request_id) <= max_age
+        accepted_at = next(a.at for a in sim.events(AsyncEventAccepted) if a.request_id == e.request_id)
+        assert e.at - accepted_at <= max_age + 1e-6  # float sums of delays may overshoot by an ulp
 
 
 @settings(max_examples=25, deadline=None)
