@@ -29,10 +29,12 @@ from ..engine.sources.mapping import create_poller
 from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
 from ..engine.sources.stream_store import StreamConfig
 from ..models import EventSourceMapping, MappingState, Queue, Stream
+from ..services import event_source_mapping_settle
 from .engine_config import account_config, all_function_configs
 from .publisher import Publisher
 from .records import RecordBuffer
 from .redis_store import RedisQueueStore, RedisStore, RedisStreamStore
+from .reporting import ProvisionedReporter
 from .shared_clock import SharedClock
 from .targets import RuntimeTargets
 from .traffic import TrafficRunner, TrafficStream
@@ -85,6 +87,7 @@ class EngineHost:
         self.streams = RedisStreamStore(client)
         self.publisher = publisher or Publisher()
         self.records = RecordBuffer()
+        self.provisioned = ProvisionedReporter()
         self.targets = RuntimeTargets(client, self.queues, self.clock.now)
         rng = random.Random(seed)
         counter = iter(range(1, 1 << 62))
@@ -98,7 +101,7 @@ class EngineHost:
             self.clock,
             rng,
             store=self.store,
-            sink=Fanout(self.publisher, self.records),
+            sink=Fanout(self.publisher, self.records, self.provisioned),
             registry=Registry(account_config(), ()),
             targets=self.targets,
             request_ids=ids,
@@ -142,7 +145,9 @@ class EngineHost:
         account = account_config()
         enabled = {}
         for mapping in EventSourceMapping.objects.select_related("function", "queue", "stream").filter(enabled=True):
-            if mapping.state not in (MappingState.ENABLED, MappingState.CREATING, MappingState.UPDATING):
+            if mapping.state in (MappingState.CREATING, MappingState.UPDATING, MappingState.ENABLING):
+                mapping = event_source_mapping_settle(mapping=mapping)  # the runtime finishes the transition
+            if mapping.state != MappingState.ENABLED:
                 continue
             target = mapping.function.name + (f":{mapping.qualifier}" if mapping.qualifier else "")
             spec = MappingSpec(
@@ -239,6 +244,7 @@ class EngineHost:
         return count
 
     def _housekeeping(self) -> None:
+        self.provisioned.flush()
         self.store.concurrency.heartbeat()
         self.store.async_queue.heartbeat()
         self.store.async_queue.requeue_expired()
