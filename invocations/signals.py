@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from . import models
-from .runtime.host import config_changed
+from .runtime.connection import config_changed
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from celery import shared_task
 from celery.signals import worker_shutting_down
 from django.conf import settings
 
-from .runtime.host import LEASE, EngineHost, redis_client
+from .runtime.connection import redis_client
+from .runtime.host import LEASE, EngineHost
 from .runtime.records import records_compact
 from .runtime.redis_store import reclaim_dead_holders
 from .runtime.shared_clock import SharedClock

@@ -29,7 +29,8 @@ from ..engine.sources.mapping import create_poller
 from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
 from ..engine.sources.stream_store import StreamConfig
 from ..models import EventSourceMapping, MappingState, Queue, Stream
-from ..services import event_source_mapping_settle
+from ..services import event_source_mapping_settle, simulation_clock_ensure
+from .connection import CONFIG_VERSION, INBOX
 from .engine_config import account_config, all_function_configs
 from .publisher import Publisher
 from .records import RecordBuffer
@@ -41,8 +42,6 @@ from .traffic import TrafficRunner, TrafficStream
 
 log = logging.getLogger(__name__)
 
-INBOX = "lv:inbox"
-CONFIG_VERSION = "lv:config:version"
 LEASE = "lv:host:lease"
 
 
@@ -57,21 +56,6 @@ class Fanout:
             emit(event)
 
 
-def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
-
-
-def config_changed(client: redis.Redis | None = None) -> None:
-    """Tell the live host that functions, aliases or sources changed (called after the transaction commits)."""
-    (client or redis_client()).incr(CONFIG_VERSION)
-
-
-def inbox_push(requests: list[dict[str, Any]], client: redis.Redis | None = None) -> None:
-    """Queue invocations for the host (durable until the host has taken them into the engine)."""
-    if requests:
-        (client or redis_client()).rpush(INBOX, *(json.dumps(r, separators=(",", ":")) for r in requests))
-
-
 class EngineHost:
     """The engine, its pollers, the publisher and the record buffer, stepped in real time."""
 
@@ -79,7 +63,7 @@ class EngineHost:
         self.client = client
         self.holder = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.shared_clock = SharedClock(client)
-        state = self.shared_clock.state(fresh=True)
+        state = simulation_clock_ensure()
         self.clock = RealtimeClock(state.factor, start=state.anchor_sim, wall=time.time)
         self.clock.follow(state.anchor_sim, state.anchor_wall, state.factor, state.paused)
         self.store = RedisStore(client, claim_timeout=settings.LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S)

@@ -3,6 +3,7 @@
 from .account import account_settings_update
 from .aliases import alias_create, alias_delete, alias_update
 from .async_config import event_invoke_config_delete, event_invoke_config_put, event_invoke_config_update
+from .clock import simulation_clock_ensure, simulation_clock_set
 from .concurrency import (
     function_concurrency_delete,
     function_concurrency_put,
@@ -30,6 +31,8 @@ from .sources import (
 from .versions import version_delete, version_publish
 
 __all__ = [
+    "simulation_clock_ensure",
+    "simulation_clock_set",
     "account_settings_update",
     "alias_create",
     "alias_delete",

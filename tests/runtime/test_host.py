@@ -3,7 +3,8 @@
 import pytest
 
 from invocations.models import Function, InvocationRecord
-from invocations.runtime.host import EngineHost, inbox_push
+from invocations.runtime.connection import inbox_push
+from invocations.runtime.host import EngineHost
 from invocations.runtime.publisher import Publisher
 from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.traffic import TrafficStream, traffic_burst, traffic_start, traffic_stop

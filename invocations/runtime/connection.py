@@ -1,0 +1,27 @@
+"""The runtime's Redis connection and the two small messages other layers send the engine host."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import redis
+from django.conf import settings
+
+INBOX = "lv:inbox"
+CONFIG_VERSION = "lv:config:version"
+
+
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def config_changed(client: redis.Redis | None = None) -> None:
+    """Tell the live host that functions, aliases or sources changed (called after the transaction commits)."""
+    (client or redis_client()).incr(CONFIG_VERSION)
+
+
+def inbox_push(requests: list[dict[str, Any]], client: redis.Redis | None = None) -> None:
+    """Queue invocations for the host (durable until the host has taken them into the engine)."""
+    if requests:
+        (client or redis_client()).rpush(INBOX, *(json.dumps(r, separators=(",", ":")) for r in requests))
