@@ -1,7 +1,7 @@
-"""Throughput of the Redis state store: concurrency acquire+release (single vs batched, 1 and 2 processes),
-token bucket, SQS-like queue send/receive/delete, and the async queue. Prints the figures and the machine.
-Run: .venv/bin/python bench/redis_store_throughput.py [--url redis://127.0.0.1:6379/15] [--seconds 2]
-"""
+"""Redis state store throughput (concurrency single vs batched, queues, async queue); prints figures and machine."""
+
+# Run: .venv/bin/python bench/redis_store_throughput.py [--url redis://127.0.0.1:6379/0] [--seconds 2]
+# [--messages 10000]. Keys live under "lvbench:" and are removed afterwards.
 
 from __future__ import annotations
 
@@ -88,65 +88,70 @@ def tokens(client: redis.Redis, seconds: float) -> float:
     return rate(lambda: store.take_token("scale:api", next(clock) * 1e-4, 1000, 100) or 1, seconds)
 
 
-def queue_figures(client: redis.Redis, seconds: float) -> dict[str, float]:
+def timed(work: Callable[[], object], count: int) -> float:
+    """`count` operations done by one call of `work`, per second."""
+    start = time.perf_counter()
+    work()
+    return count / (time.perf_counter() - start)
+
+
+def queue_figures(client: redis.Redis, messages: int) -> dict[str, float]:
     store = RedisQueueStore(client, prefix=PREFIX)
     store.create_queue(QueueConfig(QUEUE, visibility_timeout=3600))
     store.create_queue(QueueConfig(FIFO, fifo=True, visibility_timeout=3600))
     body = '{"order": 12345, "items": ["a", "b", "c"]}'
-    figures = {"send (1 per call)": rate(lambda: bool(store.send_message(QUEUE, body, now=0.0)), seconds)}
+    figures: dict[str, float] = {}
     handles: list[str] = []
 
-    def receive() -> int:
-        got = store.receive(QUEUE, 10, now=1.0).messages
-        handles.extend(m.receipt_handle for m in got)
-        return len(got) or 1
+    def send() -> None:
+        for _ in range(messages):
+            store.send_message(QUEUE, body, now=0.0)
 
-    figures["receive (batch 10)"] = rate(receive, seconds)
-    single, batched = handles[: len(handles) // 2], handles[len(handles) // 2 :]
+    def receive() -> None:
+        while got := store.receive(QUEUE, 10, now=1.0).messages:
+            handles.extend(m.receipt_handle for m in got)
 
-    def delete_one() -> int:
-        return store.delete(QUEUE, single.pop()) if single else 1
+    figures["send (1 per call)"] = timed(send, messages)
+    figures["receive (batch 10)"] = timed(receive, messages)
+    half = len(handles) // 2
+    figures["delete (1 per call)"] = timed(lambda: [store.delete(QUEUE, h) for h in handles[:half]], half)
+    rest = handles[half:]
+    chunks = [rest[i : i + 10] for i in range(0, len(rest), 10)]
+    figures["delete_batch (10 per call)"] = timed(lambda: [store.delete_batch(QUEUE, c) for c in chunks], len(rest))
+    assert store.counts(QUEUE, now=2.0).total == 0
 
-    def delete_ten() -> int:
-        chunk = [batched.pop() for _ in range(min(10, len(batched)))]
-        return sum(store.delete_batch(QUEUE, chunk)) or 1
+    def fifo_send() -> None:
+        for n in range(messages):
+            store.send_message(FIFO, body, now=0.0, group_id=f"g{n % 50}", dedup_id=str(n))
 
-    figures["delete (1 per call)"] = rate(delete_one, seconds / 2)
-    figures["delete_batch (10 per call)"] = rate(delete_ten, seconds / 2)
-    counter = iter(range(10**9))
+    def fifo_drain() -> None:
+        while got := store.receive(FIFO, 10, now=1.0).messages:
+            store.delete_batch(FIFO, [m.receipt_handle for m in got])
 
-    def fifo_send() -> int:
-        n = next(counter)
-        return bool(store.send_message(FIFO, body, now=0.0, group_id=f"g{n % 50}", dedup_id=str(n)))
-
-    def fifo_receive_delete() -> int:
-        got = store.receive(FIFO, 10, now=1.0).messages
-        store.delete_batch(FIFO, [m.receipt_handle for m in got])
-        return len(got) or 1
-
-    figures["FIFO send (50 groups)"] = rate(fifo_send, seconds)
-    figures["FIFO receive + delete_batch (batch 10)"] = rate(fifo_receive_delete, seconds)
+    figures["FIFO send (50 groups)"] = timed(fifo_send, messages)
+    figures["FIFO receive + delete_batch (batch 10)"] = timed(fifo_drain, messages)
+    assert store.counts(FIFO, now=2.0).total == 0
     return figures
 
 
-def async_figures(client: redis.Redis, seconds: float) -> dict[str, float]:
+def async_figures(client: redis.Redis, items: int) -> dict[str, float]:
     queue = RedisAsyncQueue(client, prefix=PREFIX)
-    counter = iter(range(10**9))
+    events = [AsyncItem(f"req-{n}", "api", "api:live", "live", {"order": n}, "sdk", 0.0) for n in range(items)]
+    figures = {"push (1 per call)": timed(lambda: [queue.push(e, float(n % 100)) for n, e in enumerate(events)], items)}
+    popped: list[str] = []
 
-    def push() -> int:
-        n = next(counter)
-        queue.push(AsyncItem(f"req-{n}", "api", "api:live", "live", {"order": n}, "sdk", 0.0), due=float(n % 100))
-        return 1
+    def pop() -> None:
+        while got := queue.pop_due(1e9, 100):
+            popped.extend(e.request_id for e in got)
 
-    figures = {"push (1 per call)": rate(push, seconds)}
-
-    def pop() -> int:
-        items = queue.pop_due(1e9, 100)
-        for item in items:
-            queue.ack(item.request_id)
-        return len(items) or 1
-
-    figures["pop_due(100) + ack each"] = rate(pop, seconds)
+    figures["pop_due (100 per call, claims)"] = timed(pop, items)
+    figures["ack (1 per call)"] = timed(lambda: [queue.ack(r) for r in popped[: items // 2]], items // 2)
+    rest = popped[items // 2 :]
+    chunks = [rest[i : i + 100] for i in range(0, len(rest), 100)]
+    figures["ack_many (100 per call)"] = timed(lambda: [queue.ack_many(c) for c in chunks], len(rest))
+    figures["push_many (100 per call)"] = timed(
+        lambda: [queue.push_many([(e, 1.0) for e in events[i : i + 100]]) for i in range(0, items, 100)], items
+    )
     return figures
 
 
@@ -157,8 +162,9 @@ def clean(client: redis.Redis) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"))
-    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--seconds", type=float, default=2.0, help="per concurrency figure")
+    parser.add_argument("--messages", type=int, default=10_000, help="per queue figure")
     args = parser.parse_args()
     client = redis.Redis.from_url(args.url)
     clean(client)
@@ -167,6 +173,9 @@ def main() -> None:
         f"machine: {platform.platform()} | CPU: {cpu_model()} ({os.cpu_count()} cores) | "
         f"Python {platform.python_version()} | redis-py {redis.__version__} | Redis {info['redis_version']} "
         f"on {args.url} | load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"\nbaseline: PING round trips/s (1 process){'':<27} {rate(lambda: client.ping() and 1, args.seconds):>12,.0f}"
     )
     print("\nconcurrency: acquire + release, invocations/s")
     for batch in (1, 10, 100, 1000):
@@ -177,11 +186,11 @@ def main() -> None:
         total = acquire_release_processes(args.url, batch, args.seconds, 2)
         print(f"  2 processes, {label:<46} {total:>12,.0f}")
     print(f"  take_token (1 per call){'':<35} {tokens(client, args.seconds):>12,.0f}")
-    print("\nSQS queue store, messages/s")
-    for name, value in queue_figures(client, args.seconds).items():
+    print(f"\nSQS queue store, messages/s ({args.messages:,} messages)")
+    for name, value in queue_figures(client, args.messages).items():
         print(f"  {name:<58} {value:>12,.0f}")
-    print("\nasync queue, items/s")
-    for name, value in async_figures(client, args.seconds).items():
+    print(f"\nasync queue, items/s ({args.messages:,} items)")
+    for name, value in async_figures(client, args.messages).items():
         print(f"  {name:<58} {value:>12,.0f}")
     clean(client)
 

@@ -1,8 +1,7 @@
-"""AsyncItem <-> JSON-able dict, explicit rather than pickle: readable in redis-cli, safe to load, versionable.
+"""AsyncItem <-> JSON-able dict, explicit rather than pickle: readable in redis-cli, safe to load, versionable."""
 
-Every slot of AsyncItem is carried (so a slot added later travels too, or fails loudly if it is not JSON-able);
-InvokeResult values (`last`, `last_refusal`) are written field by field and rebuilt as InvokeResult.
-"""
+# Every slot of AsyncItem is carried (so a slot added later travels too, or fails loudly if it is not JSON-able);
+# InvokeResult values (`last`, `last_refusal`) are written field by field and rebuilt as InvokeResult.
 
 from __future__ import annotations
 

@@ -1,15 +1,9 @@
-"""RedisAsyncQueue: the engine's async-invocation queue (semantics §2) on Redis, durable and at-least-once.
-
-Items are JSON in a hash, scheduled in a sorted set by due time. pop_due CLAIMS rather than deletes: a claimed
-item sits in an in-flight set with a wall-clock deadline until ack(), a new push (a retry) or heartbeat()
-extends it. If the worker is SIGKILLed, requeue_expired() puts the item back and counts a redelivery, so the
-event runs again rather than vanishing; AWS documents the same at-least-once delivery.
-"""
+"""RedisAsyncQueue: the engine's async-invocation queue (semantics §2) on Redis, durable and at-least-once."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 import redis
 
@@ -23,7 +17,12 @@ _NAMES = ("due", "items", "members", "claimed", "cdue", "seq", "redelivered")
 
 
 class RedisAsyncQueue:
-    """`claim_timeout`: wall seconds a claim lasts without heartbeat(); `wall`: the wall clock (tests inject one).
+    """Items are JSON in a hash, scheduled in a sorted set by due time. pop_due CLAIMS rather than deletes: a
+    claimed item stays in an in-flight set with a deadline until ack(), a new push (a retry) or heartbeat()
+    extends it. If its worker is SIGKILLed, requeue_expired() puts it back and counts a redelivery: the event runs
+    again rather than vanishing (AWS's async delivery is at-least-once too).
+
+    `claim_timeout`: wall seconds a claim lasts without heartbeat(); `wall`: the wall clock (tests inject one).
 
     Due times are simulated seconds (the engine's clock); claim deadlines are wall seconds, because a crash is a
     real-time event: a paused simulation must still notice a dead worker.
@@ -51,8 +50,16 @@ class RedisAsyncQueue:
     # --- AsyncQueueStore ----------------------------------------------------------------------------------------
 
     def push(self, item: AsyncItem, due: float) -> None:
-        self._push(keys=self._keys, args=[item.request_id, item_to_json(item), repr(due)])
-        self._claims.discard(item.request_id)
+        self.push_many([(item, due)])
+
+    def push_many(self, entries: Iterable[tuple[AsyncItem, float]]) -> None:
+        """push() for many items in one round trip (the runtime batches; one call per event is too slow)."""
+        args: list[str] = []
+        for item, due in entries:
+            args += [item.request_id, item_to_json(item), repr(due)]
+            self._claims.discard(item.request_id)
+        if args:
+            self._push(keys=self._keys, args=args)
 
     def pop_due(self, now: float, limit: int) -> list[AsyncItem]:
         """Claim and return up to `limit` items due at or before `now`, earliest first (push order on ties)."""
@@ -75,8 +82,14 @@ class RedisAsyncQueue:
 
     def ack(self, request_id: str) -> bool:
         """The claimed item is settled (processed or dropped); False if it was not claimed (any more)."""
-        self._claims.discard(request_id)
-        return bool(self._ack(keys=self._keys, args=[request_id]))
+        return self.ack_many([request_id])[0]
+
+    def ack_many(self, request_ids: Sequence[str]) -> list[bool]:
+        """ack() for many items in one round trip; True per item that was still claimed."""
+        if not request_ids:
+            return []
+        self._claims.difference_update(request_ids)
+        return [bool(ok) for ok in self._ack(keys=self._keys, args=list(request_ids))]
 
     def heartbeat(self) -> int:
         """Extend every claim this instance still holds by claim_timeout; returns how many it holds."""

@@ -1,9 +1,4 @@
-"""RedisConcurrency: the engine's ConcurrencyStore on Redis, exact across processes, safe when a process dies.
-
-try_acquire is one Lua script that checks and increments, so two processes never both take the last slot
-(semantics §8). Each slot is also recorded against the holder that took it; a holder that stops calling
-heartbeat() is presumed dead, and reclaim_dead_holders gives its slots back.
-"""
+"""RedisConcurrency: the engine's ConcurrencyStore on Redis, exact across processes, safe when a process dies."""
 
 from __future__ import annotations
 
@@ -33,7 +28,11 @@ def new_holder_id() -> str:
 
 
 class RedisConcurrency:
-    """Counters live in one hash (`<prefix>cc:counts`); this holder's share in `<prefix>cc:holder:<holder_id>`.
+    """try_acquire is one Lua script that checks and increments, so two processes never both take the last slot
+    (semantics §8). Each slot is also recorded against this holder; a holder that stops heartbeating is presumed
+    dead, and reclaim_dead_holders gives its slots back.
+
+    Counters live in one hash (`<prefix>cc:counts`); this holder's share in `<prefix>cc:holder:<holder_id>`.
 
     Call heartbeat() more often than the ttl given to reclaim_dead_holders (every acquire counts as one too).
     Release from the same instance (holder) that acquired: a slot is owned by its holder.

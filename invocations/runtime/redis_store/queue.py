@@ -1,9 +1,4 @@
-"""RedisQueueStore: the engine's QueueStore (simulated SQS) on Redis, one Lua script per operation.
-
-Every receive, delete and visibility change is one atomic script, so pollers in any number of processes never
-receive the same message while it is hidden, and messages survive a process crash: an unacknowledged message
-simply comes back when its visibility timeout ends (semantics §3).
-"""
+"""RedisQueueStore: the engine's QueueStore (simulated SQS) on Redis, one atomic Lua script per operation."""
 
 from __future__ import annotations
 
@@ -25,7 +20,11 @@ QUEUE_KEY_NAMES += ("sent", "fseq", "dedup", "dedupt")
 
 
 class RedisQueueStore:
-    """Same observable behaviour as InMemoryQueueStore. Message ids come from `rng` when given (seeded runs),
+    """Every receive, delete and visibility change is one atomic script, so pollers in any number of processes
+    never receive the same message while it is hidden; messages live in Redis, so a poller's crash loses nothing:
+    an undeleted message comes back when its visibility timeout ends (semantics §3).
+
+    Same observable behaviour as InMemoryQueueStore. Message ids come from `rng` when given (seeded runs),
     else uuid4. Queue configs are immutable once created (create_queue keeps the first), so they are cached."""
 
     def __init__(self, client: redis.Redis, *, prefix: str = DEFAULT_PREFIX, rng: random.Random | None = None) -> None:

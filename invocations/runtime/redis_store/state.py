@@ -1,8 +1,4 @@
-"""RedisStore: the engine's StateStore with shared concurrency and async queue in Redis.
-
-Environments stay in process memory: an Environment is a live object (a modelled sandbox or a real worker
-process) owned by the process that runs it; only the counters and queues must be shared.
-"""
+"""RedisStore: the engine's StateStore with shared concurrency and async queue in Redis."""
 
 from __future__ import annotations
 
@@ -16,6 +12,9 @@ from .keys import DEFAULT_PREFIX
 
 
 class RedisStore:
+    """Environments stay in process memory: an Environment is a live object (a modelled sandbox or a real worker
+    process) owned by the process that runs it; only the counters and the async queue must be shared."""
+
     __slots__ = ("concurrency", "environments", "async_queue")
 
     def __init__(self, client: redis.Redis, *, prefix: str = DEFAULT_PREFIX, claim_timeout: float = 60.0) -> None:

@@ -1,8 +1,4 @@
-"""RedisStreamStore: the engine's StreamStore (Kinesis, DynamoDB streams, Kafka) on Redis sorted sets.
-
-Records and checkpoints live in Redis, so a restarted poller resumes from its checkpoint. A shard's seq comes
-from INCR inside the put script, so it is strictly increasing whatever the number of writers (semantics §3).
-"""
+"""RedisStreamStore: the engine's StreamStore (Kinesis, DynamoDB streams, Kafka) on Redis sorted sets."""
 
 from __future__ import annotations
 
@@ -25,7 +21,10 @@ from .stream_codec import config_from_json, config_to_json, record_fields, recor
 
 
 class RedisStreamStore:
-    """Same observable behaviour as InMemoryStreamStore, with one difference: expired records are also trimmed on
+    """Records and checkpoints live in Redis, so a restarted poller resumes from its checkpoint. A shard's seq
+    comes from INCR inside the put script: strictly increasing whatever the number of writers (semantics §3).
+
+    Same observable behaviour as InMemoryStreamStore, with one difference: expired records are also trimmed on
     put (AWS expires them whether or not anyone reads), which only shows if callers' clocks run backwards."""
 
     def __init__(self, client: redis.Redis, *, prefix: str = DEFAULT_PREFIX) -> None:

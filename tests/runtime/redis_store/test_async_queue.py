@@ -167,6 +167,16 @@ def engine_run(store) -> list[str]:
 def test_the_engine_runs_the_same_on_the_redis_store_as_in_memory(redis_client):
     # semantics §2, §8: retries after function errors, throttle backoff at reserved concurrency 2, DLQ at the end
     memory = engine_run(MemoryStore())
-    on_redis = engine_run(RedisStore(redis_client, prefix=PREFIX))
+    store = RedisStore(redis_client, prefix=PREFIX)
+    on_redis = engine_run(store)
     assert on_redis == memory
+    # Every event reached its terminal outcome, and the engine acked each one: no claim is left to redeliver.
+    assert (len(store.async_queue), store.async_queue.in_flight(), store.concurrency.held()) == (0, 0, {})
     assert any('"RetryScheduled"' in line for line in memory) and any('"Throttle' in line for line in memory)
+
+
+def test_push_many_and_ack_many_handle_a_batch_in_one_call(queue):
+    queue.push_many([(item(f"r{i}"), float(5 - i)) for i in range(5)])
+    assert [i.request_id for i in queue.pop_due(10.0, 10)] == ["r4", "r3", "r2", "r1", "r0"]
+    assert queue.ack_many(["r0", "r1", "r2", "unknown"]) == [True, True, True, False]
+    assert (queue.in_flight(), len(queue), queue.ack_many([])) == (2, 0, [])

@@ -6,8 +6,9 @@ import signal
 import time
 
 from invocations.engine.async_invoke import AsyncItem
+from invocations.engine.sources import QueueConfig
 from invocations.engine.store import Grant
-from invocations.runtime.redis_store import RedisAsyncQueue, RedisConcurrency, reclaim_dead_holders
+from invocations.runtime.redis_store import RedisAsyncQueue, RedisConcurrency, RedisQueueStore, reclaim_dead_holders
 
 from .conftest import PREFIX
 from .processes import first_line, spawn
@@ -77,3 +78,18 @@ def test_events_claimed_by_a_killed_worker_are_redelivered(redis_client):
     assert (queue.redeliveries(), queue.in_flight(), len(queue)) == (2, 0, 4)
     again = queue.pop_due(2.5, 10)
     assert [(e.request_id, e.attempts, e.payload) for e in again] == [("req-0", 0, {"i": 0}), ("req-1", 1, {"i": 1})]
+
+
+def test_messages_received_by_a_killed_poller_reappear_after_the_visibility_timeout(redis_client):
+    # semantics §3: an undeleted message becomes visible again, ApproximateReceiveCount + 1
+    arn = "arn:aws:sqs:us-east-1:123456789012:crashy"
+    store = RedisQueueStore(redis_client, prefix=PREFIX)
+    store.create_queue(QueueConfig(arn))
+    sent = [store.send_message(arn, f"m{i}", now=0.0) for i in range(5)]
+    worker = spawn("receive-some", PREFIX, arn, 3)
+    received = first_line(worker)["received"]
+    kill(worker)
+    assert received == sent[:3]
+    assert [m.message_id for m in store.receive(arn, 10, now=29.0).messages] == sent[3:]
+    back = store.receive(arn, 10, now=30.0).messages
+    assert [(m.message_id, m.receive_count) for m in back] == [(i, 2) for i in received]

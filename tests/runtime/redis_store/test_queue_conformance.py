@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from invocations.engine.sources import QueueConfig, RedrivePolicy
+from invocations.runtime.redis_store.queue import QUEUE_KEY_NAMES
+from invocations.runtime.redis_store.scripts import source
 
 Q = "arn:aws:sqs:us-east-1:123456789012:q"
 DLQ = "arn:aws:sqs:us-east-1:123456789012:q-dlq"
@@ -199,3 +203,8 @@ def test_fifo_messages_carry_increasing_sequence_numbers_and_their_dedup_ids(sto
 def test_unknown_queues_raise_key_error(store):
     with pytest.raises(KeyError):
         store.send_message("arn:aws:sqs:us-east-1:123456789012:nope", "x", now=0)
+
+
+def test_python_passes_the_queue_keys_in_the_order_the_lua_scripts_read_them():
+    names = re.search(r"QUEUE_KEY_NAMES = \{(.*?)\}", source("queue_common"), re.S).group(1)
+    assert tuple(re.findall(r"'(\w+)'", names)) == QUEUE_KEY_NAMES

@@ -1,8 +1,7 @@
-"""Worker processes for the cross-process and crash tests: `python workers.py <mode> <redis url> <prefix> ...`.
+"""Worker OS processes for the cross-process and crash tests: `python workers.py <mode> <redis url> <prefix> ...`."""
 
-Run as separate OS processes (subprocess), each with its own Redis connection, like web processes and Celery
-workers. Every mode waits for the parent's "go" (so all start together) and prints one JSON line.
-"""
+# Each runs with its own Redis connection, like a web process or a Celery worker. The racing modes wait for the
+# parent's "go" (so all start together); every mode prints one JSON line.
 
 from __future__ import annotations
 
@@ -16,7 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 import redis  # noqa: E402
 
 from invocations.engine.store import Grant  # noqa: E402
-from invocations.runtime.redis_store import RedisAsyncQueue, RedisConcurrency, RedisQueueStore  # noqa: E402
+from invocations.runtime.redis_store import (  # noqa: E402
+    RedisAsyncQueue,
+    RedisConcurrency,
+    RedisQueueStore,
+    RedisStreamStore,
+)
 
 # Count this process in, and keep the highest count ever seen (atomically).
 PROBE_ENTER = """
@@ -84,6 +88,19 @@ def receive_all(client: redis.Redis, prefix: str, arn: str) -> dict:
         got += [m.message_id for m in batch]
 
 
+def put_records(client: redis.Redis, prefix: str, arn: str, shard_id: str, count: int, tag: str) -> dict:
+    """Append `count` records to one shard as fast as possible; report the seqs this writer was given."""
+    store = RedisStreamStore(client, prefix=prefix)
+    wait_for_go(client, prefix)
+    return {"seqs": [store.put_record(arn, tag, f"{tag}-{i}", now=0.0, shard_id=shard_id).seq for i in range(count)]}
+
+
+def receive_some(client: redis.Redis, prefix: str, arn: str, count: int) -> dict:
+    """Receive (and never delete) up to `count` messages, with a 30 s visibility timeout at simulated time 0."""
+    store = RedisQueueStore(client, prefix=prefix)
+    return {"received": [m.message_id for m in store.receive(arn, count, now=0.0, visibility_timeout=30).messages]}
+
+
 def hold(client: redis.Redis, prefix: str, key: str, cap: int, slots: int) -> dict:
     store = RedisConcurrency(client, prefix=prefix)
     grants = [store.try_acquire(None, 0, key, cap) for _ in range(slots)]
@@ -103,6 +120,10 @@ def main(argv: list[str]) -> None:
         result = hammer(client, prefix, key, int(cap), int(rounds), int(batch), naive == "naive")
     elif mode == "receive":
         result = receive_all(client, prefix, rest[0])
+    elif mode == "put":
+        result = put_records(client, prefix, rest[0], rest[1], int(rest[2]), rest[3])
+    elif mode == "receive-some":
+        result = receive_some(client, prefix, rest[0], int(rest[1]))
     elif mode == "hold":
         result = hold(client, prefix, rest[0], int(rest[1]), int(rest[2]))
     elif mode == "claim":
@@ -110,7 +131,7 @@ def main(argv: list[str]) -> None:
     else:
         raise SystemExit(f"unknown mode {mode}")
     print(json.dumps(result), flush=True)
-    if mode in ("hold", "claim"):
+    if mode in ("hold", "claim", "receive-some"):
         time.sleep(600)  # hold on until the test SIGKILLs us
 
 
