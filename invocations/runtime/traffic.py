@@ -117,7 +117,7 @@ class TrafficRunner:
         if start is not None and now > start:
             for stream in traffic_list(self._client):
                 expected = stream.count_between(max(start, stream.started_at), now) + self._carry.get(stream.name, 0.0)
-                whole = int(expected)
+                whole = int(expected + 1e-9)  # 0.3 added ten times is 2.9999999999999996
                 self._carry[stream.name] = expected - whole
                 if whole:
                     work.append((stream, whole))
