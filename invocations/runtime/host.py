@@ -30,6 +30,7 @@ from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
 from ..engine.sources.stream_store import StreamConfig
 from ..models import EventSourceMapping, MappingState, Queue, Stream
 from ..services import event_source_mapping_settle, simulation_clock_ensure
+from . import gauges
 from .connection import CONFIG_VERSION, INBOX
 from .engine_config import account_config, all_function_configs
 from .publisher import Publisher
@@ -91,6 +92,8 @@ class EngineHost:
             request_ids=ids,
         )
         self.pollers: dict[str, Any] = {}
+        self.queue_arns: list[str] = []
+        self.publisher.gauges = self._gauges
         self.traffic = TrafficRunner(client, random.Random(rng.random()))
         self._config_version: bytes | None = None
         self._last_records = time.monotonic()
@@ -110,7 +113,9 @@ class EngineHost:
                 registry.remove(name)
         for fn in wanted.values():
             registry.put(fn)
+        self.queue_arns = []
         for queue in Queue.objects.select_related("dead_letter_queue"):
+            self.queue_arns.append(queue.arn)
             redrive = None
             if queue.dead_letter_queue is not None and queue.max_receive_count:
                 redrive = RedrivePolicy(queue.dead_letter_queue.arn, queue.max_receive_count)
@@ -226,6 +231,11 @@ class EngineHost:
         except Exception:  # a stream aimed at something that no longer exists: report it, keep the rest running
             log.exception("traffic stream %s failed", stream.name)
         return count
+
+    def _gauges(self) -> dict[str, Any]:
+        values = gauges.collect(self)
+        gauges.store_latest(self.client, values)
+        return values
 
     def _housekeeping(self) -> None:
         self.provisioned.flush()

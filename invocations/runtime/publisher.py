@@ -7,6 +7,7 @@ Groups: `lv.account` sees everything; `lv.fn.<name>` sees one function's share. 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -16,6 +17,7 @@ from ..engine.events import Event
 from .frames import FrameAggregator, frame_for_function
 
 ACCOUNT_GROUP = "lv.account"
+IDLE_FRAME_SECONDS = 1.0
 
 
 def function_group(name: str) -> str:
@@ -27,10 +29,13 @@ class Publisher:
 
     def __init__(self, interval: float = 0.1, channel_layer: Any = None) -> None:
         self.interval = interval
+        # The engine host sets this: a callable giving concurrency, environments, queues and shards for each frame.
+        self.gauges: Callable[[], dict[str, Any]] | None = None
         self._layer = channel_layer or get_channel_layer()
         self._send = async_to_sync(self._layer.group_send)
         self.aggregator = FrameAggregator()
         self._last_flush = time.monotonic()
+        self._last_gauges = 0.0
 
     def emit(self, event: Event) -> None:
         self.aggregator.emit(event)
@@ -41,13 +46,27 @@ class Publisher:
         return self.flush()
 
     def flush(self) -> bool:
-        self._last_flush = time.monotonic()
-        if self.aggregator.empty():
+        now = time.monotonic()
+        idle = self.aggregator.empty()
+        # With nothing new, a frame still goes out once a second so gauges (idle environments, queues) stay fresh.
+        if idle and (self.gauges is None or now - self._last_gauges < IDLE_FRAME_SECONDS):
+            self._last_flush = now
             return False
+        self._last_flush = now
         frame = self.aggregator.flush()
         frame["published_at"] = time.time()
+        touched = set(frame["functions"])
+        if self.gauges is not None:
+            gauges = frame["gauges"] = self.gauges()
+            self._last_gauges = now
+            touched |= set(gauges.get("reserved", {}))  # every function page gets fresh gauges
+            # Poller events name their mapping; the function page needs them too.
+            owners = {uuid: m["function"].split(":")[0] for uuid, m in gauges.get("mappings", {}).items()}
+            for event in frame["events"]:
+                if not event.get("function") and event.get("esm") in owners:
+                    event["function"] = owners[event["esm"]]
         self._send(ACCOUNT_GROUP, {"type": "lv.frame", "frame": frame})
-        touched = set(frame["functions"]) | {e["function"] for e in frame["events"] if "function" in e}
+        touched |= {e["function"] for e in frame["events"] if e.get("function")}
         for name in touched:
             self._send(function_group(name), {"type": "lv.frame", "frame": frame_for_function(frame, name)})
         return True

@@ -5,8 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import redis
+
 from .. import selectors
 from ..models import Function
+from . import gauges
+from .connection import redis_client
+from .traffic import traffic_list
 
 
 def function_summary(function: Function) -> dict[str, Any]:
@@ -46,4 +51,17 @@ def live_snapshot(function: str | None = None) -> dict[str, Any]:
             "clock_paused": account.clock_paused,
         },
         "functions": [function_summary(fn) for fn in functions],
+        **_live(),
     }
+
+
+def _live() -> dict[str, Any]:
+    """Redis-held live state: the host's latest gauges and the running traffic streams (empty without Redis)."""
+    try:
+        client = redis_client()
+        return {
+            "gauges": gauges.latest(client),
+            "traffic": [stream.__dict__ for stream in traffic_list(client)],
+        }
+    except redis.RedisError:
+        return {"gauges": None, "traffic": []}

@@ -71,3 +71,23 @@ def test_an_async_event_from_the_inbox_is_accepted_and_processed(host, redis_cli
     record = InvocationRecord.objects.get(function="thumbnailer")
     assert record.invocation_type == "Event"
     assert redis_client.llen("lv:inbox") == 0
+
+
+def test_frames_carry_gauges_and_the_snapshot_keeps_the_latest(host, redis_client):
+    from invocations.runtime.snapshot import live_snapshot
+
+    traffic_start(redis_client, TrafficStream("steady", "checkout:prod", rate=100))
+    host.run(1.2)
+    traffic_stop(redis_client, "steady")
+    frames = [m["frame"] for g, m in host.layer.sent if g == "lv.fn.checkout" and m["type"] == "lv.frame"]
+    gauges = frames[-1]["gauges"]
+    assert gauges["account"]["limit"] == 1000
+    assert any(key.startswith("checkout:") for key in gauges["environments"])
+    orders = next(arn for arn in gauges["queues"] if arn.endswith(":orders"))
+    assert gauges["queues"][orders] == {"visible": 0, "in_flight": 0, "delayed": 0}
+    (clicks,) = [m for m in gauges["mappings"].values() if m["source"].endswith("stream/clickstream")]
+    assert sorted(clicks["shards"]) == ["shardId-000000000000", "shardId-000000000001"]
+    assert not any(shard["blocked"] for shard in clicks["shards"].values())
+    snapshot = live_snapshot("checkout")
+    assert snapshot["gauges"]["account"]["limit"] == 1000
+    assert "mappings" in snapshot["gauges"]
