@@ -174,4 +174,5 @@ def test_an_alias_split_converges_to_its_weight(weight, seed):
     versions = Counter(r.executed_version for r in sim.results)
     assert set(versions) <= {"1", "2"} and sum(versions.values()) == n
     observed = versions["2"] / n
-    assert abs(observed - weight) <= 5 * math.sqrt(weight * (1 - weight) / n) + 1e-9
+    # Five standard deviations, plus three invocations of slack: near 0 or 1 the binomial is far from normal.
+    assert abs(observed - weight) <= 5 * math.sqrt(weight * (1 - weight) / n) + 3 / n
