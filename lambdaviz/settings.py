@@ -9,6 +9,8 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LAMBDAVIZ_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Secrets and the SQLite database live here: only the server's own user may enter (handlers run as another user).
+VAR_DIR.chmod(0o700)
 
 
 def _env_bool(name: str, default: bool) -> bool:
