@@ -19,13 +19,19 @@ from .runtime.shared_clock import SharedClock
 log = logging.getLogger(__name__)
 
 _stopping = threading.Event()
+STOP = "lv:host:stop"  # set by a worker that is shutting down: its pool process running the host stops within 1 s
 
 LEASE_SECONDS = 5  # a host that stops renewing for this long is presumed dead
 
 
 @worker_shutting_down.connect
 def _stop_hosts(**_) -> None:
+    # This runs in the worker's main process; the host runs in a pool process, so the flag travels through Redis.
     _stopping.set()
+    try:
+        redis_client().set(STOP, 1, ex=10)
+    except Exception:  # noqa: BLE001 (no Redis: nothing to tell)
+        log.warning("could not signal the engine host to stop")
 
 
 @shared_task(ignore_result=True, acks_late=False)
@@ -35,6 +41,7 @@ def host_run(max_seconds: float = 3600.0) -> str:
     holder = f"{os.getpid()}"
     if not client.set(LEASE, holder, nx=True, ex=LEASE_SECONDS):
         return "another host holds the lease"
+    client.delete(STOP)
     # Always a fresh host: another process may have run the simulation since this one last did.
     engine_host = EngineHost(client)
     try:
@@ -42,6 +49,8 @@ def host_run(max_seconds: float = 3600.0) -> str:
         while remaining > 0 and not _stopping.is_set():
             engine_host.run(min(1.0, remaining))
             remaining -= 1.0
+            if client.exists(STOP):
+                break
             if client.get(LEASE) != holder.encode():
                 log.warning("engine host lost its lease; stopping")
                 break

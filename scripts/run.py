@@ -44,14 +44,26 @@ def main() -> int:
             return 1
 
     celery = [python, "-m", "celery", "-A", "lambdaviz"]
+    # Own sessions: Ctrl-C reaches only this script, which then stops the host first and the processes in order.
     children += [
         subprocess.Popen(
-            [python, "-m", "daphne", "-b", "127.0.0.1", "-p", port, "lambdaviz.asgi:application"], env=env, cwd=ROOT
+            [python, "-m", "daphne", "-b", "127.0.0.1", "-p", port, "lambdaviz.asgi:application"],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
         ),
         subprocess.Popen(
-            celery + ["worker", "-l", "warning", "--concurrency", "2", "-n", "lambdaviz@%h"], env=env, cwd=ROOT
+            celery + ["worker", "-l", "warning", "--concurrency", "2", "-n", "lambdaviz@%h"],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
         ),
-        subprocess.Popen(celery + ["beat", "-l", "warning", "-s", str(VAR / "celerybeat-schedule")], env=env, cwd=ROOT),
+        subprocess.Popen(
+            celery + ["beat", "-l", "warning", "-s", str(VAR / "celerybeat-schedule")],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+        ),
     ]
     print(
         f"\n  LambdaViz is running:  http://127.0.0.1:{port}/\n"
@@ -59,7 +71,7 @@ def main() -> int:
         "  Ctrl-C stops everything.\n",
         flush=True,
     )
-    signal.signal(signal.SIGTERM, lambda *_: (_stop(children), sys.exit(0)))
+    signal.signal(signal.SIGTERM, lambda *_: (_stop_host(redis_url), _stop(children), sys.exit(0)))
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
@@ -68,7 +80,19 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        _stop_host(redis_url)
         _stop(children)
+
+
+def _stop_host(redis_url: str) -> None:
+    """Ask the engine host to finish its step and flush before the worker goes (no lost-worker noise)."""
+    try:
+        import redis
+
+        redis.Redis.from_url(redis_url, socket_timeout=1).set("lv:host:stop", 1, ex=10)
+        time.sleep(1.5)
+    except Exception:  # noqa: BLE001 (best effort: the worker's own shutdown still stops the host)
+        pass
 
 
 def _stop(children: list[subprocess.Popen]) -> None:
