@@ -24,6 +24,8 @@ WATCHED = (
     models.EventSourceMapping,
     models.Queue,
     models.Stream,
+    models.Bucket,
+    models.BucketNotification,
 )
 
 
