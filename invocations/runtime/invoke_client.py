@@ -1,0 +1,87 @@
+"""How the web process (the Lambda API) invokes through the engine host and, for sync calls, waits for the result.
+
+A request goes into the host's inbox with a reply key; the host runs it and pushes the result there. The caller
+waits at most the function's timeout at the current clock speed, plus a margin. One engine owns every execution
+environment, so API calls, traffic and pollers share warm environments and concurrency, as on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from ..errors import ServiceException
+from .connection import inbox_push, redis_client
+
+REPLY_PREFIX = "lv:reply:"
+REPLY_TTL_S = 120
+NO_HOST_MESSAGE = "The simulator's engine host is not running (start it with `make run`)."
+
+
+@dataclass(frozen=True)
+class SyncInvokeResult:
+    """What the host replied: the fields of the engine's InvokeResult plus the Tail log (base64, last 4 KB)."""
+
+    status_code: int
+    outcome: str
+    executed_version: str | None
+    payload: Any
+    function_error: str | None
+    throttle_reason: str | None
+    log_result: str
+    request_id: str
+
+
+def invoke_sync(
+    target: str, payload: Any, *, wait_s: float, source: str = "sdk", client: redis.Redis | None = None
+) -> SyncInvokeResult:
+    """RequestResponse through the host; raises ServiceException if no host answers within `wait_s`."""
+    client = client or redis_client()
+    reply = f"{REPLY_PREFIX}{uuid.uuid4().hex}"
+    inbox_push(
+        [
+            {
+                "op": "invoke",
+                "type": "RequestResponse",
+                "target": target,
+                "payload": payload,
+                "source": source,
+                "reply": reply,
+            }
+        ],
+        client,
+    )
+    answer = client.blpop([reply], timeout=max(0.1, wait_s))
+    if answer is None:
+        raise ServiceException(NO_HOST_MESSAGE)
+    data = json.loads(answer[1])
+    if "error" in data:  # the host refused before invoking (e.g. the function was deleted a moment ago)
+        raise ServiceException(data["error"])
+    return SyncInvokeResult(**data)
+
+
+def invoke_async(target: str, payload: Any, *, source: str = "sdk", client: redis.Redis | None = None) -> None:
+    """Event: accepted once it is in the durable inbox (the API answers 202); the host takes it from there."""
+    inbox_push([{"op": "invoke", "type": "Event", "target": target, "payload": payload, "source": source}], client)
+
+
+def reply(client: redis.Redis, key: str, result) -> None:
+    """Used by the host: push an InvokeResult to a waiting caller."""
+    data = {
+        "status_code": result.status_code,
+        "outcome": str(result.outcome),
+        "executed_version": result.executed_version,
+        "payload": result.payload,
+        "function_error": result.function_error,
+        "throttle_reason": result.throttle_reason,
+        "log_result": result.log_result(),
+        "request_id": result.request_id,
+    }
+    pipe = client.pipeline(transaction=False)
+    pipe.rpush(key, json.dumps(data, default=str))
+    pipe.expire(key, REPLY_TTL_S)
+    pipe.execute()
