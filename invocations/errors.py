@@ -126,3 +126,26 @@ def error_class_for(error_type: str) -> type[LambdaError] | None:
             return cls
         pending.extend(cls.__subclasses__())
     return None
+
+
+# Refusals from AWS's request-signing front door (issue 5, point 2). On AWS they come before Lambda sees the
+# request: 403, the type in x-amzn-ErrorType, and a body that is only {"message": ...} (no Type field).
+class MissingAuthenticationTokenException(LambdaError):
+    status_code = 403
+    error_type = "MissingAuthenticationTokenException"
+
+    def __init__(self, message: str = "Missing Authentication Token") -> None:
+        super().__init__(message)
+
+
+class IncompleteSignatureException(LambdaError):
+    status_code = 403
+    error_type = "IncompleteSignatureException"
+
+
+AUTHENTICATION_ERRORS: tuple[type[LambdaError], ...] = (
+    MissingAuthenticationTokenException,
+    IncompleteSignatureException,
+    UnrecognizedClientException,
+    InvalidSignatureException,
+)

@@ -11,7 +11,10 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app registry)
 
+from invocations.api.checks import warn_if_demo_credentials  # noqa: E402
 from invocations.ws_routing import websocket_urlpatterns  # noqa: E402
+
+warn_if_demo_credentials()
 
 application = ProtocolTypeRouter(
     {

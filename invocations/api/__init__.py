@@ -1,0 +1,1 @@
+"""Foundations of the Lambda-compatible REST API: SigV4 verification, the `aws_signed` decorator, AWS responses."""
