@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -104,7 +105,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly (a pinned PyPI dependency) ships plotly.min.js; it is served from the installed package, never copied.
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/plotly", Path(find_spec("plotly").origin).parent / "package_data")]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
 # WhiteNoise serves static files under daphne; finders mean no collectstatic step for local runs.
@@ -112,6 +114,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
+
+# True hides the dashboard's controls even from staff (a read-only classroom screen).
+LAMBDAVIZ_READONLY_DASHBOARD = _env_bool("LAMBDAVIZ_READONLY_DASHBOARD", False)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -145,6 +150,13 @@ LAMBDAVIZ_RECORDS_RETENTION_S = float(os.environ.get("LAMBDAVIZ_RECORDS_RETENTIO
 
 # Wall seconds an async event stays claimed by a host that stopped heartbeating before another host retries it.
 LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S = float(os.environ.get("LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S", "30"))
+
+# The key pair the Lambda-compatible API accepts (SigV4, issue 5). test/test is the demo default; set both for a
+# shared server (a warning is logged at start-up while test/test is accepted).
+LAMBDAVIZ_ACCESS_KEY_ID = os.environ.get("LAMBDAVIZ_ACCESS_KEY_ID", "test")
+LAMBDAVIZ_SECRET_ACCESS_KEY = os.environ.get("LAMBDAVIZ_SECRET_ACCESS_KEY", "test")
+# CreateFunction carries a zip of up to 50 MB, base64 in JSON; Invoke payload limits (6 MB / 1 MB) are the API's.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 75 * 1024 * 1024
 
 LAMBDAVIZ_REGION = os.environ.get("LAMBDAVIZ_REGION", "us-east-1")
 LAMBDAVIZ_ACCOUNT_ID = os.environ.get("LAMBDAVIZ_ACCOUNT_ID", "123456789012")
