@@ -1,11 +1,32 @@
-"""URLs of the invocations app."""
+"""URLs of the invocations app: the dashboard pages and their JSON endpoints."""
 
 from django.urls import path
 
 from . import views
+from .dashboard import api
 
 app_name = "invocations"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("functions/<str:name>/", views.function_detail, name="function"),
+    # Reads (anyone)
+    path("dashboard/api/functions/<str:name>/topology", api.function_topology, name="api-topology"),
+    path("dashboard/api/functions/<str:name>/logs", api.function_logs, name="api-logs"),
+    path("dashboard/api/delivered", api.delivered, name="api-delivered"),
+    path("dashboard/api/traffic", api.traffic_list, name="api-traffic"),
+    # Controls (staff, CSRF)
+    path("dashboard/api/functions/<str:name>/aliases/<str:alias>/weight", api.alias_weight, name="api-alias-weight"),
+    path("dashboard/api/functions/<str:name>/aliases/<str:alias>", api.alias_versions, name="api-alias-versions"),
+    path("dashboard/api/functions/<str:name>/versions", api.version_publish, name="api-publish"),
+    path("dashboard/api/functions/<str:name>/concurrency", api.reserved_concurrency, name="api-reserved"),
+    path("dashboard/api/functions/<str:name>/provisioned", api.provisioned_concurrency, name="api-provisioned"),
+    path("dashboard/api/functions/<str:name>/event-invoke-config", api.event_invoke_config, name="api-eic"),
+    path("dashboard/api/traffic/start", api.traffic_start, name="api-traffic-start"),
+    path("dashboard/api/traffic/stop", api.traffic_stop, name="api-traffic-stop"),
+    path("dashboard/api/traffic/burst", api.traffic_burst, name="api-traffic-burst"),
+    path("dashboard/api/sources/message", api.queue_message, name="api-queue-message"),
+    path("dashboard/api/sources/record", api.stream_record, name="api-stream-record"),
+    path("dashboard/api/clock", api.clock, name="api-clock"),
+    path("dashboard/api/scenarios/<str:name>", api.scenario, name="api-scenario"),
 ]

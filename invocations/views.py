@@ -1,16 +1,57 @@
-"""Dashboard views (thin: they call selectors and services)."""
+"""Dashboard pages (thin: they call selectors and read models; the live parts arrive over the websocket)."""
 
 from django.shortcuts import render
 
 from . import selectors
+from .dashboard import actions, topology
+from .dashboard.http import controls_allowed
+from .errors import ResourceNotFoundException
 from .runtime.snapshot import function_summary
+from .runtime.traffic import KINDS, PATTERNS
+
+CLOCK_SPEEDS = (0.5, 1, 2, 5, 10, 60)
 
 
 def home(request):
-    """The account at a glance: every function with its versions, aliases and alias weights."""
+    """The account: concurrency gauge, invocations/s, the clock, every function with a sparkline, scenarios."""
     functions = [function_summary(fn) for fn in selectors.function_list()]
     return render(
         request,
         "invocations/home.html",
-        {"functions": functions, "account": selectors.account_settings_get(), "is_staff": request.user.is_staff},
+        {
+            "functions": functions,
+            "account": selectors.account_settings_get(),
+            "is_staff": request.user.is_staff,
+            "controls": controls_allowed(request),
+            "scenarios": actions.SCENARIOS,
+            "clock_speeds": CLOCK_SPEEDS,
+        },
+    )
+
+
+def function_detail(request, name: str):
+    """One function's live diagram, charts, log tail and (for staff) its controls."""
+    try:
+        function = selectors.function_get_unqualified(name)
+    except ResourceNotFoundException:
+        return render(request, "invocations/function_missing.html", {"name": name}, status=404)
+    summary = topology.function_topology(function)
+    weighted = [a for a in summary["aliases"] if a["additional_version_weights"]]
+    for alias in weighted:
+        (version, weight), *_ = alias["additional_version_weights"].items()
+        alias["additional_version"], alias["percent"] = version, round(weight * 100, 2)
+    return render(
+        request,
+        "invocations/function.html",
+        {
+            "fn": summary,
+            "weighted_aliases": weighted,
+            "account": selectors.account_settings_get(),
+            "is_staff": request.user.is_staff,
+            "controls": controls_allowed(request),
+            "sources": topology.source_choices(),
+            "traffic_kinds": KINDS,
+            "traffic_patterns": PATTERNS,
+            "clock_speeds": CLOCK_SPEEDS,
+        },
     )

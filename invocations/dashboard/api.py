@@ -1,0 +1,213 @@
+"""The dashboard's JSON endpoints: staff-only controls (POST) and public reads (GET). Thin: forms, then services."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest
+from django.views.decorators.http import require_GET
+
+from .. import selectors
+from ..errors import InvalidParameterValueException, ResourceNotFoundException
+from ..runtime.traffic import TrafficStream
+from ..services import event_invoke_config_put, provisioned_concurrency_delete, provisioned_concurrency_put
+from ..services.clock import simulation_clock_set
+from ..services.sources_live import queue_message_send, stream_record_put
+from ..services.traffic import traffic_burst_send, traffic_stream_list, traffic_stream_start, traffic_stream_stop
+from . import actions, forms, topology
+from .http import read_endpoint, staff_action
+
+
+def _function(name: str):
+    return selectors.function_get_unqualified(name)
+
+
+def _stream_dict(stream: TrafficStream) -> dict:
+    return dict(stream.__dict__)
+
+
+# --- reads ------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@read_endpoint
+def function_topology(request: HttpRequest, name: str) -> dict:
+    return topology.function_topology(_function(name))
+
+
+@require_GET
+@read_endpoint
+def function_logs(request: HttpRequest, name: str) -> dict:
+    version = request.GET.get("version") or None
+    return {"function": name, "version": version, "entries": topology.log_tail(_function(name), version)}
+
+
+@require_GET
+@read_endpoint
+def delivered(request: HttpRequest) -> dict:
+    arn = request.GET.get("arn", "")
+    if not arn.startswith("arn:"):
+        raise InvalidParameterValueException("Give the destination's ARN as ?arn=.")
+    return {"arn": arn, "records": topology.delivered_records(arn)}
+
+
+@require_GET
+@read_endpoint
+def traffic_list(request: HttpRequest) -> dict:
+    return {"streams": [_stream_dict(s) for s in traffic_stream_list()]}
+
+
+# --- controls ---------------------------------------------------------------------------------------------------
+
+
+@staff_action
+def alias_weight(request: HttpRequest, data: dict, name: str, alias: str) -> dict:
+    percent = forms.cleaned(forms.AliasWeightForm, data)["weight"]
+    updated = actions.alias_weight_set(function=_function(name), alias_name=alias, percent=percent)
+    return {
+        "alias": updated.name,
+        "function_version": updated.function_version,
+        "weights": updated.additional_version_weights,
+    }
+
+
+@staff_action
+def alias_versions(request: HttpRequest, data: dict, name: str, alias: str) -> dict:
+    values = forms.cleaned(forms.AliasVersionsForm, data)
+    updated = actions.alias_versions_set(
+        function=_function(name),
+        alias_name=alias,
+        function_version=values["function_version"],
+        additional_version=values["additional_version"],
+        percent=values["weight"],
+    )
+    return {
+        "alias": updated.name,
+        "function_version": updated.function_version,
+        "weights": updated.additional_version_weights,
+    }
+
+
+@staff_action
+def version_publish(request: HttpRequest, data: dict, name: str) -> dict:
+    values = forms.cleaned(forms.PublishForm, data)
+    profile = {
+        "duration_ms": {"mean": values["duration_mean_ms"], "stddev": values["duration_stddev_ms"] or 0.0},
+        "init_ms": values["init_ms"],
+        "error_rate": values["error_rate"],
+        "timeout_rate": values["timeout_rate"],
+    }
+    version = actions.version_publish_with_profile(
+        function=_function(name), description=values["description"], profile=profile
+    )
+    return {"version": version.version}
+
+
+@staff_action
+def reserved_concurrency(request: HttpRequest, data: dict, name: str) -> dict:
+    reserved = forms.cleaned(forms.ReservedForm, data)["reserved"]
+    actions.reserved_set(function=_function(name), reserved=reserved)
+    return {"reserved": reserved}
+
+
+@staff_action
+def provisioned_concurrency(request: HttpRequest, data: dict, name: str) -> dict:
+    values = forms.cleaned(forms.ProvisionedForm, data)
+    function = _function(name)
+    if values["count"] == 0:
+        provisioned_concurrency_delete(function=function, qualifier=values["qualifier"])
+        return {"qualifier": values["qualifier"], "requested": 0}
+    config = provisioned_concurrency_put(
+        function=function, qualifier=values["qualifier"], provisioned_concurrent_executions=values["count"]
+    )
+    return {"qualifier": values["qualifier"], "requested": config.requested, "status": config.status}
+
+
+@staff_action
+def event_invoke_config(request: HttpRequest, data: dict, name: str) -> dict:
+    values = forms.cleaned(forms.EventInvokeConfigForm, data)
+    destinations = {}
+    for key, field in (("OnSuccess", "on_success"), ("OnFailure", "on_failure")):
+        if values[field]:
+            destinations[key] = {"Destination": values[field]}
+    config = event_invoke_config_put(
+        function=_function(name),
+        qualifier=values["qualifier"] or None,
+        maximum_retry_attempts=values["maximum_retry_attempts"],
+        maximum_event_age_in_seconds=values["maximum_event_age_in_seconds"],
+        destination_config=destinations or None,
+    )
+    return {
+        "maximum_retry_attempts": config.maximum_retry_attempts,
+        "maximum_event_age_in_seconds": config.maximum_event_age_in_seconds,
+        "on_success": config.on_success,
+        "on_failure": config.on_failure,
+    }
+
+
+@staff_action
+def traffic_start(request: HttpRequest, data: dict) -> dict:
+    values = forms.cleaned(forms.TrafficStartForm, data)
+    stream = traffic_stream_start(
+        name=values["name"],
+        target=values["target"],
+        rate=values["rate"],
+        pattern=values["pattern"] or "constant",
+        kind=values["kind"],
+        payload=values["payload"],
+        poison_share=values["poison_share"] or 0.0,
+    )
+    return _stream_dict(stream)
+
+
+@staff_action
+def traffic_stop(request: HttpRequest, data: dict) -> dict:
+    name = forms.cleaned(forms.TrafficStopForm, data)["name"]
+    traffic_stream_stop(name=name)
+    return {"stopped": name}
+
+
+@staff_action
+def traffic_burst(request: HttpRequest, data: dict) -> dict:
+    values = forms.cleaned(forms.TrafficBurstForm, data)
+    traffic_burst_send(
+        target=values["target"],
+        count=values["count"],
+        kind=values["kind"],
+        payload=values["payload"],
+        poison_share=values["poison_share"] or 0.0,
+    )
+    return {"sent": values["count"]}
+
+
+@staff_action
+def queue_message(request: HttpRequest, data: dict) -> dict:
+    values = forms.cleaned(forms.QueueMessageForm, data)
+    return {"MessageId": queue_message_send(queue=values["queue"], body=values["body"])}
+
+
+@staff_action
+def stream_record(request: HttpRequest, data: dict) -> dict:
+    values = forms.cleaned(forms.StreamRecordForm, data)
+    try:
+        record_data = json.loads(values["data"])
+    except json.JSONDecodeError:
+        record_data = values["data"]
+    return stream_record_put(stream=values["stream"], partition_key=values["partition_key"], data=record_data)
+
+
+@staff_action
+def clock(request: HttpRequest, data: dict) -> dict:
+    values = forms.cleaned(forms.ClockForm, data)
+    if values["factor"] is None and values["paused"] is None:
+        raise InvalidParameterValueException("Give a speed (factor) or paused.")
+    simulation_clock_set(factor=values["factor"], paused=values["paused"])
+    account = selectors.account_settings_get()
+    return {"factor": account.clock_factor, "paused": account.clock_paused}
+
+
+@staff_action
+def scenario(request: HttpRequest, data: dict, name: str) -> dict:
+    if name not in actions.SCENARIOS:
+        raise ResourceNotFoundException(f"No scenario named {name}.")
+    return actions.scenario_run(name=name)

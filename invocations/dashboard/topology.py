@@ -1,0 +1,137 @@
+"""Read models for the dashboard: what the function diagram draws, the log tail and delivered records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import selectors
+from ..models import (
+    ApiStage,
+    BucketNotification,
+    EventInvokeConfig,
+    Function,
+    InvocationRecord,
+    Queue,
+    Stream,
+    TargetGroup,
+)
+from ..runtime.connection import redis_client
+from ..runtime.snapshot import function_summary
+from ..runtime.targets import outbox
+
+LOG_LIMIT = 40
+
+
+def _qualifier_of(config: EventInvokeConfig) -> str:
+    if config.alias_id:
+        return config.alias.name
+    if config.version_id:
+        return str(config.version.number)
+    return "$LATEST"
+
+
+def function_topology(function: Function) -> dict[str, Any]:
+    """Invokers, aliases, versions, concurrency settings and destinations of one function (from the database)."""
+    summary = function_summary(function)
+    stages = [
+        {"api": stage.rest_api.name, "stage": stage.name, "qualifier": stage.alias_name or ""}
+        for stage in ApiStage.objects.filter(rest_api__function=function).select_related("rest_api")
+    ]
+    groups = [{"name": g.name, "qualifier": g.qualifier} for g in TargetGroup.objects.filter(function=function)]
+    async_sources = [
+        {"kind": "s3", "label": f"S3 {n.bucket.name}", "qualifier": n.qualifier}
+        for n in BucketNotification.objects.filter(function=function).select_related("bucket")
+    ]
+    mappings = []
+    for mapping in selectors.event_source_mapping_list(function=function).select_related(
+        "queue__dead_letter_queue", "stream"
+    ):
+        if mapping.queue_id:
+            queue = mapping.queue
+            dlq = queue.dead_letter_queue
+            mappings.append(
+                {
+                    "uuid": str(mapping.uuid),
+                    "kind": "sqs",
+                    "name": queue.name,
+                    "arn": queue.arn,
+                    "dlq_name": dlq.name if dlq else "",
+                    "dlq_arn": dlq.arn if dlq else "",
+                    "batch_size": mapping.batch_size,
+                    "qualifier": mapping.qualifier,
+                }
+            )
+        elif mapping.stream_id:
+            mappings.append(
+                {
+                    "uuid": str(mapping.uuid),
+                    "kind": mapping.stream.kind,
+                    "name": mapping.stream.name,
+                    "arn": mapping.stream.arn,
+                    "shard_count": mapping.stream.shard_count,
+                    "on_failure": mapping.on_failure_destination,
+                    "qualifier": mapping.qualifier,
+                }
+            )
+    configs = [
+        {
+            "qualifier": _qualifier_of(c),
+            "maximum_retry_attempts": c.maximum_retry_attempts,
+            "maximum_event_age_in_seconds": c.maximum_event_age_in_seconds,
+            "on_success": c.on_success,
+            "on_failure": c.on_failure,
+        }
+        for c in EventInvokeConfig.objects.filter(function=function).select_related("alias", "version")
+    ]
+    provisioned = [
+        {
+            "qualifier": c.alias.name if c.alias_id else str(c.version.number),
+            "requested": c.requested,
+            "allocated": c.allocated,
+            "status": c.status,
+        }
+        for c in selectors.provisioned_concurrency_list(function=function).select_related("alias", "version")
+    ]
+    profile = function.behaviour_profile or {}
+    duration = profile.get("duration_ms") or {}
+    return {
+        **summary,
+        "description": function.description,
+        "timeout": function.timeout,
+        "memory_size": function.memory_size,
+        "dead_letter_target_arn": function.dead_letter_target_arn,
+        "invokers": {"api_stages": stages, "target_groups": groups, "async": async_sources, "mappings": mappings},
+        "event_invoke_configs": configs,
+        "provisioned": provisioned,
+        "profile": {
+            "duration_mean_ms": duration.get("mean", 100) if isinstance(duration, dict) else duration,
+            "duration_stddev_ms": duration.get("stddev", 20) if isinstance(duration, dict) else 0,
+            "init_ms": profile.get("init_ms", 250),
+            "error_rate": profile.get("error_rate", 0.0),
+            "timeout_rate": profile.get("timeout_rate", 0.0),
+        },
+    }
+
+
+def source_choices() -> dict[str, list[dict[str, str]]]:
+    """Queues and streams the "put a message / record" controls offer."""
+    return {
+        "queues": [{"name": q.name, "arn": q.arn} for q in Queue.objects.order_by("name") if not q.fifo],
+        "streams": [{"name": f"{s.kind} {s.name}", "arn": s.arn} for s in Stream.objects.order_by("kind", "name")],
+    }
+
+
+def log_tail(function: Function, version: str | None = None, limit: int = LOG_LIMIT) -> list[dict[str, Any]]:
+    """The newest invocation records' START/END/REPORT lines, newest first, optionally for one executed version."""
+    records = InvocationRecord.objects.filter(function=function.name).exclude(log="")
+    if version:
+        records = records.filter(executed_version=version)
+    rows = records.order_by("-completed_at").values(
+        "request_id", "executed_version", "outcome", "cold_start", "completed_at", "log"
+    )[:limit]
+    return [{**row, "lines": row.pop("log").splitlines()} for row in rows]
+
+
+def delivered_records(arn: str, limit: int = 20) -> list[dict]:
+    """What the runtime delivered to a destination or DLQ (newest first)."""
+    return outbox(redis_client(), arn, limit=limit)

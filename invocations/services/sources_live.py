@@ -1,0 +1,57 @@
+"""Live source writes for the dashboard: put a message on a queue or a record on a stream, now in simulated time."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import selectors
+from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
+from ..engine.sources.stream_store import StreamConfig
+from ..errors import InvalidParameterValueException
+from ..models import Queue, Stream
+from ..runtime.connection import redis_client
+from ..runtime.redis_store import RedisQueueStore, RedisStreamStore
+from ..runtime.shared_clock import SharedClock
+
+MAX_BODY = 262_144  # SQS's 256 KiB message limit
+
+
+def queue_message_send(*, queue: str, body: str) -> str:
+    """SendMessage: `queue` is a name or ARN; returns the MessageId. The engine host's poller picks it up."""
+    target = selectors.queue_get(queue)
+    if not body:
+        raise InvalidParameterValueException("The message body must not be empty.")
+    if len(body.encode()) > MAX_BODY:
+        raise InvalidParameterValueException(f"The message body must be at most {MAX_BODY} bytes.")
+    if target.fifo:
+        raise InvalidParameterValueException("FIFO queues need a MessageGroupId; use the SQS API for them.")
+    client = redis_client()
+    store = RedisQueueStore(client)
+    store.create_queue(_queue_config(target))  # a no-op once the engine host has created it
+    return store.send_message(target.arn, body, now=SharedClock(client).now())
+
+
+def stream_record_put(*, stream: str, partition_key: str, data: Any) -> dict[str, str]:
+    """PutRecord: `stream` is a Kinesis or DynamoDB stream ARN; returns the shard and sequence number."""
+    source = selectors.source_get_by_arn(stream)
+    if not isinstance(source, Stream):
+        raise InvalidParameterValueException(f"{stream} is not a stream.")
+    if not partition_key or len(partition_key) > 256:
+        raise InvalidParameterValueException("The partition key must be 1-256 characters.")
+    if isinstance(data, dict | list):
+        data = json.dumps(data)
+    client = redis_client()
+    store = RedisStreamStore(client)
+    config = StreamConfig(source.arn, source.kind, source.shard_count, retention=source.retention_hours * 3600.0)
+    store.create_stream(config)  # a no-op once the engine host has created it
+    record = store.put_record(source.arn, partition_key, data, now=SharedClock(client).now())
+    return {"ShardId": record.shard_id, "SequenceNumber": record.sequence_number}
+
+
+def _queue_config(queue: Queue) -> QueueConfig:
+    """The queue as the engine host declares it (host.reload): visibility timeout and redrive policy."""
+    redrive = None
+    if queue.dead_letter_queue is not None and queue.max_receive_count:
+        redrive = RedrivePolicy(queue.dead_letter_queue.arn, queue.max_receive_count)
+    return QueueConfig(queue.arn, fifo=queue.fifo, visibility_timeout=float(queue.visibility_timeout), redrive=redrive)

@@ -1,0 +1,60 @@
+// The simulation clock: shown everywhere (time, speed, paused), with play/pause and speed for staff.
+
+import { postJSON, simClock, toast } from "./common.js";
+
+export class ClockView {
+  constructor(root, apiBase, controls) {
+    this.root = root;
+    this.apiBase = apiBase;
+    this.sim = null;
+    this.wall = 0;
+    this.factor = 1;
+    this.paused = false;
+    if (controls) this.bindControls();
+    setInterval(() => this.render(), 250);
+  }
+
+  update({ sim_time, factor, paused }) {
+    if (sim_time !== undefined && sim_time !== null) { this.sim = sim_time; this.wall = performance.now(); }
+    if (factor !== undefined && factor !== null) this.factor = factor;
+    if (paused !== undefined && paused !== null) this.paused = paused;
+    this.render();
+  }
+
+  now() {
+    if (this.sim === null) return null;
+    return this.paused ? this.sim : this.sim + ((performance.now() - this.wall) / 1000) * this.factor;
+  }
+
+  render() {
+    const now = this.now();
+    for (const el of this.root.querySelectorAll("[data-clock-time]")) el.textContent = simClock(now);
+    for (const el of this.root.querySelectorAll("[data-clock-factor]")) el.textContent = `×${+this.factor.toFixed(2)}`;
+    for (const el of this.root.querySelectorAll("[data-clock-state]")) el.textContent = this.paused ? "paused" : "running";
+    for (const el of this.root.querySelectorAll("[data-clock-toggle]")) el.textContent = this.paused ? "Play" : "Pause";
+    for (const el of this.root.querySelectorAll("[data-clock-speed]")) {
+      if (document.activeElement !== el) {
+        const option = [...el.options].find((o) => Number(o.value) === Number(this.factor));
+        if (option) el.value = option.value;
+      }
+    }
+  }
+
+  bindControls() {
+    for (const button of this.root.querySelectorAll("[data-clock-toggle]")) {
+      button.addEventListener("click", () => this.send({ paused: !this.paused }));
+    }
+    for (const select of this.root.querySelectorAll("[data-clock-speed]")) {
+      select.addEventListener("change", () => this.send({ factor: Number(select.value) }));
+    }
+  }
+
+  async send(data) {
+    try {
+      const result = await postJSON(`${this.apiBase}clock`, data);
+      this.update({ factor: result.factor, paused: result.paused });
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  }
+}

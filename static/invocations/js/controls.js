@@ -1,0 +1,71 @@
+// Staff controls on the function view: alias sliders (change on release) and every other form, posted as JSON.
+
+import { postJSON, toast } from "./common.js";
+
+export function bindSliders(root, onChanged) {
+  for (const slider of root.querySelectorAll("[data-alias-slider]")) {
+    const alias = slider.dataset.aliasSlider;
+    const output = root.querySelector(`[data-slider-output="${CSS.escape(alias)}"]`);
+    let committed = Number(slider.value);
+    const show = () => {
+      slider.setAttribute("aria-valuenow", slider.value);
+      slider.setAttribute("aria-valuetext", `${slider.value}% to version ${slider.dataset.additional}`);
+      if (output) output.textContent = `${slider.value}% → v${slider.dataset.additional}`;
+    };
+    slider.addEventListener("input", show);
+    // "change" fires on release (pointer) and for each keyboard step: the alias changes then, not while dragging.
+    slider.addEventListener("change", async () => {
+      show();
+      const value = Number(slider.value);
+      if (value === committed) return;
+      slider.dataset.pending = "1";
+      try {
+        const result = await postJSON(slider.dataset.endpoint, { weight: value });
+        committed = value;
+        toast(`${alias}: ${value}% to version ${slider.dataset.additional}`);
+        onChanged?.(result);
+      } catch (error) {
+        slider.value = String(committed);
+        show();
+        toast(error.message, "error");
+      } finally {
+        delete slider.dataset.pending;
+      }
+    });
+    slider.lvSet = (percent) => {
+      committed = percent;
+      if (document.activeElement === slider && slider.dataset.pending) return;
+      slider.value = String(percent);
+      show();
+    };
+  }
+}
+
+export function setSlider(root, alias, percent) {
+  const slider = root.querySelector(`[data-alias-slider="${CSS.escape(alias)}"]`);
+  if (slider?.lvSet) slider.lvSet(percent);
+}
+
+export function bindForms(root, onDone) {
+  for (const form of root.querySelectorAll("form[data-form]")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const submitter = event.submitter;
+      const data = Object.fromEntries(new FormData(form).entries());
+      let url = submitter?.dataset.endpoint || form.dataset.endpoint;
+      if (form.dataset.endpointTemplate) url = form.dataset.endpointTemplate.replace("{alias}", encodeURIComponent(data.alias));
+      if (!url) return;
+      const buttons = [...form.querySelectorAll("button")];
+      buttons.forEach((b) => { b.disabled = true; });
+      try {
+        const result = await postJSON(url, data);
+        toast(`${(submitter?.textContent || "Saved").trim()}: done`);
+        onDone?.(form.dataset.form, result, url);
+      } catch (error) {
+        toast(error.message, "error");
+      } finally {
+        buttons.forEach((b) => { b.disabled = false; });
+      }
+    });
+  }
+}

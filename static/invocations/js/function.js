@@ -1,0 +1,234 @@
+// The function view: live diagram with dots, charts, log tail, and (for staff) the controls.
+
+import { Charts } from "./charts.js";
+import { ClockView } from "./clock.js";
+import { appRoot, escapeHtml, fmt, getJSON, initProjectorMode, toast } from "./common.js";
+import { bindForms, bindSliders, setSlider } from "./controls.js";
+import { Diagram, WIDTH } from "./diagram.js";
+import { Dots } from "./dots.js";
+import { LiveSocket } from "./live.js";
+import { Buckets, RateMeter } from "./series.js";
+
+const root = appRoot();
+const name = root.dataset.function;
+const controls = root.dataset.controls === "1";
+const q = (selector) => root.querySelector(selector);
+const svg = q("[data-diagram]");
+const clock = new ClockView(root, root.dataset.apiBase, controls);
+const diagram = new Diagram(svg);
+const dots = new Dots(q("[data-dots]"), svg, WIDTH);
+const charts = new Charts(q(".charts-panel"));
+const buckets = new Buckets(300);
+const rate = new RateMeter();
+const totals = { invocations: 0, cold: 0, throttles: 0, errors: 0 };
+let p50 = null;
+let p95 = null;
+let concurrency = 0;
+
+async function loadTopology() {
+  try {
+    const topology = await getJSON(root.dataset.topologyUrl);
+    diagram.render(topology);
+    refreshSelects(topology);
+    dots.resize();
+    renderDestinations();
+  } catch (error) {
+    toast(`Could not load the diagram: ${error.message}`, "error");
+  }
+}
+let topologyTimer = null;
+function reloadTopologySoon() {
+  clearTimeout(topologyTimer);
+  topologyTimer = setTimeout(loadTopology, 150);
+}
+
+function refreshSelects(topology) {
+  const fill = (select, values, keepFirst) => {
+    if (!select || select === document.activeElement) return;
+    const current = select.value;
+    const first = keepFirst ? [...select.options].slice(0, 1).map((o) => o.outerHTML).join("") : "";
+    select.innerHTML = first + values.map((v) => `<option>${escapeHtml(v)}</option>`).join("");
+    if ([...select.options].some((o) => o.value === current)) select.value = current;
+  };
+  const published = topology.versions.filter((v) => v !== "$LATEST");
+  fill(root.querySelector("#av-primary"), topology.versions, false);
+  fill(root.querySelector("#av-additional"), published, true);
+  fill(root.querySelector("[data-log-version]"), topology.versions, true);
+}
+
+function renderDestinations() {
+  let list = q("[data-destinations]");
+  if (!list) {
+    list = document.createElement("div");
+    list.className = "destinations";
+    list.dataset.destinations = "";
+    q(".diagram-panel").append(list);
+  }
+  const destinations = diagram.destinations || [];
+  list.innerHTML = destinations.length
+    ? `<span class="muted">Delivered records:</span> ${destinations.map((d, i) => `<button type="button" data-dest="${i}">${escapeHtml(d.label)} · ${escapeHtml(d.short)}</button>`).join(" ")}`
+    : `<span class="muted">No DLQ or destinations configured for this function.</span>`;
+  for (const button of list.querySelectorAll("[data-dest]")) {
+    button.addEventListener("click", () => showDelivered(destinations[Number(button.dataset.dest)]));
+  }
+}
+
+async function showDelivered(destination) {
+  const dialog = q("[data-delivered-dialog]");
+  q("[data-delivered-title]").textContent = `${destination.label}: ${destination.short}`;
+  const body = q("[data-delivered-body]");
+  body.textContent = "Loading…";
+  dialog.showModal();
+  try {
+    const result = await getJSON(`${root.dataset.deliveredUrl}?arn=${encodeURIComponent(destination.arn)}`);
+    body.textContent = result.records.length
+      ? result.records.map((r) => {
+        let text = r.body;
+        try { text = JSON.stringify(JSON.parse(r.body), null, 2); } catch { /* plain text */ }
+        return `— delivered at ${new Date(r.at * 1000).toISOString().slice(11, 19)} (simulated)\n${text}`;
+      }).join("\n\n")
+      : "Nothing delivered yet.";
+  } catch (error) {
+    body.textContent = error.message;
+  }
+}
+
+function onFrame(frame) {
+  const fn = frame.functions?.[name];
+  const now = performance.now();
+  const gauges = frame.gauges;
+  if (gauges) {
+    concurrency = gauges.concurrency?.[name] || 0;
+    clock.update({ sim_time: gauges.sim_time, factor: gauges.clock?.factor, paused: gauges.clock?.paused });
+  } else if (frame.sim_time) {
+    clock.update({ sim_time: frame.sim_time });
+  }
+  if (fn) {
+    totals.invocations += fn.invocations;
+    totals.cold += fn.cold_starts || 0;
+    const throttles = Object.values(fn.throttles || {}).reduce((a, b) => a + b, 0);
+    totals.throttles += throttles;
+    for (const outcomes of Object.values(fn.by_version || {})) {
+      for (const [outcome, n] of Object.entries(outcomes)) if (outcome !== "Success") totals.errors += n;
+    }
+    if (fn.duration_p50 !== null) p50 = fn.duration_p50;
+    if (fn.duration_p95 !== null) p95 = fn.duration_p95;
+    rate.add(frame.sim_time ?? gauges?.sim_time, fn.invocations, throttles);
+    if (throttles) q(".throttle-stat").dataset.flash = String(now);
+  }
+  buckets.add(frame.sim_time ?? gauges?.sim_time, fn, gauges ? concurrency : null);
+  diagram.frame(fn, frame.events, gauges, now);
+  if (frame.samples?.length && diagram.topology) dots.add(frame.samples, (s) => diagram.path(s));
+}
+
+function onEvent(event) {
+  if (event.type === "ClockChanged") clock.update({ sim_time: event.sim_time, factor: event.factor, paused: event.paused });
+  if (event.function && event.function !== name) return;
+  if (event.type === "AliasWeightsChanged") {
+    const [, weight] = Object.entries(event.weights || {})[0] || [null, 0];
+    setSlider(root, event.alias, Math.round(weight * 100));
+    if (!diagram.updateAlias(event.alias, event.function_version, event.weights)) reloadTopologySoon();
+    else dots.resize();
+  } else if (["VersionPublished", "ConcurrencyChanged", "ProvisionedConcurrencyChanged"].includes(event.type)) {
+    reloadTopologySoon();
+  }
+}
+
+function renderStats() {
+  const { perSecond } = rate.read();
+  const set = (key, text) => { const el = q(`[data-stat="${key}"]`); if (el && el.textContent !== text) el.textContent = text; };
+  set("rate", fmt(perSecond, perSecond < 10 ? 1 : 0));
+  set("total", fmt(totals.invocations));
+  set("cold", fmt(totals.cold));
+  set("throttles", fmt(totals.throttles));
+  set("errors", fmt(totals.errors));
+  set("concurrency", fmt(concurrency));
+  set("reserved", diagram.reserved === null || diagram.reserved === undefined ? "" : `/ ${diagram.reserved} reserved`);
+  set("p50", p50 === null ? "–" : fmt(p50));
+  set("p95", p95 === null ? "–" : fmt(p95));
+  const flash = Number(q(".throttle-stat").dataset.flash || -Infinity);
+  q(".throttle-stat").classList.toggle("flash", performance.now() - flash < 1200);
+}
+setInterval(renderStats, 250);
+
+// Charts: the first time all at once, then one chart every 300 ms in turn (each redraws about every 2 s).
+let chartsShown = false;
+let chartTurns = 0;
+setInterval(() => {
+  if (document.hidden || !buckets.dirty) return;
+  chartTurns += 1;
+  if (chartTurns % 6 === 0) buckets.dirty = false;
+  q(".charts").hidden = false;
+  if (charts.draw(buckets, !chartsShown)) {
+    chartsShown = true;
+    q("[data-chart-empty]").hidden = true;
+  }
+}, 300);
+
+// Log tail
+const logEl = q("[data-log]");
+async function loadLogs() {
+  const version = q("[data-log-version]").value;
+  try {
+    const result = await getJSON(`${root.dataset.logsUrl}${version ? `?version=${encodeURIComponent(version)}` : ""}`);
+    logEl.textContent = result.entries.length
+      ? result.entries.map((e) => e.lines.join("\n")).join("\n")
+      : version ? `No invocations of version ${version} recorded yet.` : "No invocations recorded yet.";
+  } catch (error) {
+    logEl.textContent = error.message;
+  }
+}
+q("[data-log-version]").addEventListener("change", loadLogs);
+q("[data-log-refresh]").addEventListener("click", loadLogs);
+setInterval(() => { if (q("[data-log-follow]").checked && !document.hidden) loadLogs(); }, 3000);
+
+if (controls) {
+  bindSliders(root, () => {});
+  bindForms(root, (kind) => {
+    if (["alias-versions", "publish", "reserved", "provisioned", "eic"].includes(kind)) reloadTopologySoon();
+    if (kind === "traffic") loadTraffic();
+  });
+}
+
+async function loadTraffic() {
+  const el = q("[data-traffic-running]");
+  if (!el) return;
+  try {
+    const { streams } = await getJSON(`${root.dataset.apiBase}traffic`);
+    el.textContent = streams.length
+      ? `Running streams: ${streams.map((s) => `${s.name} (${s.rate}/s ${s.kind} → ${s.target.split(":").slice(-1)[0]})`).join(", ")}`
+      : "Running streams: none";
+  } catch { /* shown again on the next try */ }
+}
+if (controls) { loadTraffic(); setInterval(loadTraffic, 5000); }
+
+initProjectorMode((large) => {
+  charts.large = large;
+  buckets.dirty = true;
+  chartsShown = false;
+  requestAnimationFrame(() => dots.resize());
+});
+await loadTopology();
+loadLogs();
+new LiveSocket(root.dataset.wsPath, {
+  onSnapshot: (snapshot) => {
+    clock.update({ factor: snapshot.account.clock_factor, paused: snapshot.account.clock_paused });
+    const fn = snapshot.functions?.[0];
+    if (fn && diagram.topology) {
+      // A reconnect may follow changes made while we were away: take the fresh picture.
+      const changed = JSON.stringify(fn.aliases) !== JSON.stringify(diagram.topology.aliases) || JSON.stringify(fn.versions) !== JSON.stringify(diagram.topology.versions);
+      if (changed) reloadTopologySoon();
+      for (const alias of fn.aliases) {
+        const [, weight] = Object.entries(alias.additional_version_weights || {})[0] || [null, null];
+        if (weight !== null) setSlider(root, alias.name, Math.round(weight * 100));
+      }
+    }
+    if (snapshot.gauges) {
+      diagram.frame(null, [], snapshot.gauges, performance.now());
+      clock.update({ sim_time: snapshot.gauges.sim_time });
+    }
+  },
+  onFrame,
+  onEvent,
+  statusEl: document.getElementById("lv-conn"),
+});

@@ -1,0 +1,139 @@
+"""Live behaviour in the browser: the alias slider, traffic, throttles, permissions (issue 6)."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from invocations.models import Alias, FunctionConcurrency
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def staff_page(browser, staff_cookie):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    context.add_cookies([staff_cookie])
+    return context, context.new_page()
+
+
+def wait_until(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_dragging_the_prod_slider_to_50_updates_the_alias_and_a_second_browser_sees_it(
+    browser, live_url, seeded, engine_host, staff_cookie
+):
+    context, page = staff_page(browser, staff_cookie)
+    watcher_context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    watcher = watcher_context.new_page()
+    errors = []
+    for p in (page, watcher):
+        p.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        p.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_url}/functions/checkout/")
+    watcher.goto(f"{live_url}/functions/checkout/")
+    for p in (page, watcher):
+        expect(p.locator("#lv-conn")).to_have_text("live")
+    expect(watcher.locator('[data-k="wlabel:prod:2"]')).to_have_text("5% configured")
+    assert watcher.get_by_role("slider").count() == 0  # the watcher is anonymous: read-only
+
+    slider = page.get_by_role("slider", name="prod weight")
+    expect(slider).to_have_attribute("aria-valuenow", "5")
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    expect(slider).to_have_attribute("aria-valuenow", "50")
+
+    assert wait_until(lambda: Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.5)
+    # The second browser redraws the split without a reload.
+    expect(watcher.locator('[data-k="wlabel:prod:2"]')).to_have_text("50% configured", timeout=5000)
+    expect(watcher.locator('[data-k="wlabel:prod:1"]')).to_have_text("50% configured")
+    # Keyboard: arrow keys move it, and the change is saved too.
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    assert wait_until(lambda: Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.51)
+    expect(watcher.locator('[data-k="wlabel:prod:2"]')).to_have_text("51% configured", timeout=5000)
+    screenshot(page, "function-checkout-staff")
+    assert errors == []
+    context.close()
+    watcher_context.close()
+
+
+def test_starting_traffic_makes_the_counters_and_dots_move(browser, live_url, seeded, engine_host, staff_cookie):
+    context, page = staff_page(browser, staff_cookie)
+    page.goto(f"{live_url}/functions/checkout/")
+    expect(page.locator("#lv-conn")).to_have_text("live")
+    expect(page.locator('[data-stat="total"]')).to_have_text("0")
+    page.get_by_label("Rate (per simulated second)").fill("50")
+    page.get_by_role("button", name="Start traffic").click()
+    expect(page.locator("[data-traffic-running]")).to_contain_text("checkout-dash", timeout=8000)
+    expect(page.locator('[data-stat="total"]')).not_to_have_text("0", timeout=8000)
+    first = int(page.locator('[data-stat="total"]').inner_text())
+    assert wait_until(lambda: int(page.locator("[data-dots]").get_attribute("data-dots-drawn") or 0) > 5)
+    assert wait_until(lambda: int(page.locator('[data-stat="total"]').inner_text()) > first)
+    expect(page.locator('[data-k="out:Success"]')).not_to_have_text("0")
+    expect(page.locator('[data-k="wlabel:prod:1"]')).to_contain_text("observed")
+    expect(page.locator(".charts .main-svg").first).to_be_visible(timeout=5000)
+    expect(page.locator("[data-log]")).to_contain_text("REPORT RequestId", timeout=8000)
+    time.sleep(1.0)
+    screenshot(page, "function-checkout-traffic")
+    page.get_by_role("button", name="Stop traffic").click()
+    expect(page.locator("[data-traffic-running]")).to_have_text("Running streams: none", timeout=8000)
+    context.close()
+
+
+def test_reserved_concurrency_zero_makes_throttles_appear(browser, live_url, seeded, engine_host, staff_cookie):
+    context, page = staff_page(browser, staff_cookie)
+    page.goto(f"{live_url}/functions/checkout/")
+    expect(page.locator("#lv-conn")).to_have_text("live")
+    page.get_by_label("Reserved concurrent executions (empty = unreserved)").fill("0")
+    page.get_by_role("button", name="Save reserved concurrency").click()
+    assert wait_until(
+        lambda: FunctionConcurrency.objects.filter(function__name="checkout", reserved_concurrent_executions=0).exists()
+    )
+    page.get_by_label("Rate (per simulated second)").fill("30")
+    page.get_by_role("button", name="Start traffic").click()
+    expect(page.locator('[data-stat="throttles"]')).not_to_have_text("0", timeout=10000)
+    expect(page.locator('[data-k="out:Throttled"]')).not_to_have_text("0")
+    expect(page.locator('[data-k="thr:sdk"]')).to_contain_text("429")
+    expect(page.locator('[data-k="meter-text"]')).to_contain_text("reserved 0")
+    expect(page.locator('[data-k="out:Success"]')).to_have_text("0")
+    time.sleep(0.5)
+    screenshot(page, "function-checkout-throttled")
+    page.goto(f"{live_url}/")
+    expect(page.locator("[data-throttles-n]")).not_to_have_text("0", timeout=8000)
+    expect(page.locator("[data-throttle-badge]")).to_have_class("throttle-badge flash")
+    screenshot(page, "account-throttled")
+    context.close()
+
+
+def test_an_anonymous_visitor_sees_no_controls_and_a_forged_post_is_refused(page, live_url, seeded, console_errors):
+    page.goto(f"{live_url}/functions/checkout/")
+    expect(page.locator("[data-diagram] [data-node='alias:prod']")).to_be_visible()
+    expect(page.get_by_text("Read-only view.")).to_be_visible()
+    assert page.get_by_role("slider").count() == 0
+    assert page.locator("section.controls").count() == 0
+    assert page.get_by_role("button", name="Start traffic").count() == 0
+    page.goto(f"{live_url}/")
+    assert page.locator("[data-scenario]").count() == 0
+    screenshot(page, "account-anonymous")
+    # A forged POST from the page (no CSRF token, no staff session) changes nothing.
+    status = page.evaluate(
+        """async (url) => (await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/json'},
+             body: JSON.stringify({weight: 90})})).status""",
+        f"{live_url}/dashboard/api/functions/checkout/aliases/prod/weight",
+    )
+    assert status == 403
+    assert Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.05
+    assert [e for e in console_errors if "403" not in e] == []
