@@ -1,0 +1,114 @@
+"""What a handler cannot reach: the server's secrets, database and network (DESIGN "Function behaviour")."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from invocations.runtime.python_executor import SandboxPolicy
+
+READ = """
+import os
+def handler(event, context):
+    out = {"uid": os.getuid()}
+    for path in event["paths"]:
+        try:
+            with open(path, "rb") as f:
+                f.read()
+            out[path] = "read"
+        except OSError as exc:
+            out[path] = type(exc).__name__
+    return out
+"""
+
+NETWORK = """
+import socket
+def handler(event, context):
+    try:
+        socket.create_connection(("127.0.0.1", event["port"]), timeout=1).close()
+        return "connected"
+    except OSError as exc:
+        return exc.strerror
+"""
+
+
+@pytest.fixture
+def listening_port():
+    """A TCP port on the server's loopback, like Redis or PostgreSQL on a developer machine."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield server.getsockname()[1]
+
+
+@pytest.fixture
+def server_secrets() -> list[str]:
+    """The files under settings.VAR_DIR that settings created: secret_key, kms_key (the directory is 0700)."""
+    paths = [str(Path(settings.VAR_DIR) / name) for name in ("secret_key", "kms_key")]
+    assert all(os.path.exists(p) for p in paths)
+    assert os.stat(settings.VAR_DIR).st_mode & 0o077 == 0
+    return paths
+
+
+def test_as_root_handlers_run_unprivileged_and_cannot_read_the_servers_var_directory(
+    needs_root, new_executor, lam, server_secrets
+):
+    # Privilege drop alone (no namespaces): the 0700 var/ directory is closed to the sandbox user.
+    ex = new_executor(policy=SandboxPolicy(namespaces=False))
+    body = lam.run(ex, lam.job(lam.config(READ), {"paths": server_secrets})).response
+    assert body["uid"] == 65534
+    assert [body[p] for p in server_secrets] == ["PermissionError", "PermissionError"]
+
+
+def test_private_paths_are_hidden_even_from_a_worker_with_the_servers_own_uid(new_executor, lam, server_secrets):
+    # What protects var/ when the server does not run as root: a mount namespace covering it (and /proc).
+    ex = new_executor(policy=SandboxPolicy(drop_privileges=False, private_paths=(str(settings.VAR_DIR),)))
+    paths = [*server_secrets, f"/proc/{os.getpid()}/environ"]
+    body = lam.run(ex, lam.job(lam.config(READ), {"paths": paths})).response
+    if not lam.namespaces_work(ex):
+        pytest.skip("unprivileged user namespaces are not available on this host")
+    assert body["uid"] == os.getuid()
+    assert [body[p] for p in paths] == ["FileNotFoundError"] * 3
+    assert ex.describe()["worker"]["capabilities_dropped"] is True
+
+
+def test_a_handler_has_no_network_so_cannot_reach_the_servers_redis(executor, lam, listening_port):
+    body = lam.run(executor, lam.job(lam.config(NETWORK), {"port": listening_port})).response
+    if not lam.namespaces_work(executor):
+        pytest.skip("unprivileged user namespaces are not available on this host")
+    assert body == "Network is unreachable"
+
+
+def test_network_isolation_can_be_turned_off(new_executor, lam, listening_port):
+    ex = new_executor(policy=SandboxPolicy(isolate_network=False))
+    assert lam.run(ex, lam.job(lam.config(NETWORK), {"port": listening_port})).response == "connected"
+
+
+def test_the_worker_reports_the_limits_it_applied(executor, lam):
+    lam.run(executor, lam.job(lam.config("def handler(e, c):\n    return 1\n", memory_mb=256)))
+    report = executor.describe()["worker"]
+    assert report["errors"] == []
+    assert report["rlimits"]["RLIMIT_AS"] == (256 + 64) << 20
+    assert report["rlimits"]["RLIMIT_CORE"] == 0
+    assert report["no_new_privs"] is True
+
+
+def test_with_a_uid_base_each_pool_slot_runs_as_its_own_user(needs_root, new_executor, lam):
+    # Environments are separate machines on AWS: one environment must not read another's files.
+    ex = new_executor(max_processes=2, policy=SandboxPolicy(uid_base=300000))
+    if not ex.sandbox.per_slot:
+        pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
+    writer = """
+import os, tempfile
+def handler(event, context):
+    path = os.path.join(tempfile.gettempdir(), "mine")
+    with open(path, "w") as f:
+        f.write("private")
+    return [os.getuid(), path]
+"""
+    uid_a, path = lam.run(ex, lam.job(lam.config(writer))).response
+    body = lam.run(ex, lam.job(lam.config(READ), {"paths": [path]})).response
+    assert uid_a != body["uid"] and {uid_a, body["uid"]} <= {300000, 300001}
+    assert body[path] == "PermissionError"
