@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..engine.config import AccountConfig, AliasConfig, AsyncConfig, FunctionConfig, VersionConfig
 from ..models import AccountSettings, CodeKind, Function
 from ..models.configuration import FunctionConfiguration
+from .python_executor import PythonCode
 
 
 def version_config(source: FunctionConfiguration) -> VersionConfig:
@@ -18,7 +19,7 @@ def version_config(source: FunctionConfiguration) -> VersionConfig:
         env={**source.environment, **source.secret_environment_clear()},
         runtime=source.runtime,
         executor="python" if python else "modelled",
-        code=source.handler_source if python else None,
+        code=PythonCode.single_file(source.handler_source, source.handler) if python else None,
     )
 
 
