@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from enum import IntEnum
 from typing import TYPE_CHECKING, Protocol
 
@@ -27,13 +27,27 @@ class Grant(IntEnum):
     PROVISIONED = 2
 
 
+# (pc_key, pc_cap, pool_key, pool_cap): try_acquire's arguments; (grant, pc_key, pool_key): release's.
+AcquireRequest = tuple[Hashable | None, int, Hashable, int]
+ReleaseRequest = tuple[Grant, Hashable | None, Hashable]
+
+
 class ConcurrencyStore(Protocol):
     def try_acquire(self, pc_key: Hashable | None, pc_cap: int, pool_key: Hashable, pool_cap: int) -> Grant:
         """Atomically: take a provisioned slot if `pc_key` has fewer than `pc_cap` in use, else an on-demand slot
         if `pool_key` has fewer than `pool_cap`, else nothing. Never waits (Lambda rejects, it does not queue)."""
         ...
 
+    def try_acquire_many(self, requests: Sequence[AcquireRequest]) -> list[Grant]:
+        """try_acquire for each request, in order, as if called one after another with nothing in between; one
+        atomic step (one round trip for a remote store). Engine.invoke_many admits a batch with it."""
+        ...
+
     def release(self, grant: Grant, pc_key: Hashable | None, pool_key: Hashable) -> None: ...
+
+    def release_many(self, releases: Iterable[ReleaseRequest]) -> int:
+        """release for each (grant, pc_key, pool_key); returns how many slots were given back."""
+        ...
 
     def in_use(self, key: Hashable) -> int: ...
 
@@ -101,9 +115,20 @@ class MemoryConcurrency:
             return Grant.ON_DEMAND
         return Grant.THROTTLED
 
+    def try_acquire_many(self, requests: Sequence[AcquireRequest]) -> list[Grant]:
+        acquire = self.try_acquire
+        return [acquire(pc_key, pc_cap, pool_key, pool_cap) for pc_key, pc_cap, pool_key, pool_cap in requests]
+
     def release(self, grant: Grant, pc_key: Hashable | None, pool_key: Hashable) -> None:
         key = pc_key if grant is Grant.PROVISIONED else pool_key
         self.counts[key] -= 1
+
+    def release_many(self, releases: Iterable[ReleaseRequest]) -> int:
+        n = 0
+        for grant, pc_key, pool_key in releases:
+            self.release(grant, pc_key, pool_key)
+            n += 1
+        return n
 
     def in_use(self, key: Hashable) -> int:
         return self.counts.get(key, 0)

@@ -63,6 +63,8 @@ class FrameAggregator:
         self._events: list[dict[str, Any]] = []
         self._dropped = 0
         self._last_at: float | None = None
+        self._done_first: float | None = None  # simulated times of the oldest and newest completion in the frame
+        self._done_last: float | None = None
 
     def emit(self, event: Event) -> None:
         self._last_at = event.at
@@ -90,6 +92,13 @@ class FrameAggregator:
             self._discrete(event)
 
     def _completed(self, event: InvocationCompleted) -> None:
+        # When the invocation really ended in simulated time (the host may run its completion a little later).
+        result = event.result
+        ended = event.started_at + (result.duration_ms + (result.init_ms or 0.0)) / 1000.0
+        if self._done_first is None or ended < self._done_first:
+            self._done_first = ended
+        if self._done_last is None or ended > self._done_last:
+            self._done_last = ended
         result = event.result
         version = result.executed_version or "$LATEST"
         tally = self._functions[event.function]
@@ -156,6 +165,8 @@ class FrameAggregator:
             "type": "frame",
             "seq": self._seq,
             "sim_time": self._last_at,
+            # [oldest, newest] completion this frame shows (simulated s): how stale a frame is (bench/latency.py).
+            "completed_sim": None if self._done_first is None else [self._done_first, self._done_last],
             "functions": {name: tally.as_dict() for name, tally in self._functions.items()},
             "samples": self._samples,
             "events": self._events,

@@ -22,23 +22,24 @@ from django.conf import settings
 from ..engine.clock import RealtimeClock
 from ..engine.events import Event
 from ..engine.registry import Registry
-from ..engine.simulator import Engine
+from ..engine.simulator import Engine, InvokeRequest
 from ..engine.sources.async_payloads import s3_event
 from ..engine.sources.context import MappingSpec, PollerContext
 from ..engine.sources.mapping import create_poller
 from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
 from ..engine.sources.stream_store import StreamConfig
-from ..models import EventSourceMapping, MappingState, Queue, Stream
+from ..models import BucketNotification, EventSourceMapping, MappingState, Queue, Stream
 from ..services import event_source_mapping_settle, simulation_clock_ensure
 from . import gauges
 from .connection import CONFIG_VERSION, INBOX
+from .deferred_releases import DeferredReleases
 from .engine_config import account_config, all_function_configs
 from .publisher import Publisher
 from .records import RecordBuffer
 from .redis_store import RedisQueueStore, RedisStore, RedisStreamStore
 from .reporting import ProvisionedReporter
 from .shared_clock import SharedClock
-from .targets import RuntimeTargets
+from .targets import RuntimeTargets, S3Trigger
 from .traffic import TrafficRunner, TrafficStream
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ class EngineHost:
         self.clock = RealtimeClock(state.factor, start=state.anchor_sim, wall=time.time)
         self.clock.follow(state.anchor_sim, state.anchor_wall, state.factor, state.paused)
         self.store = RedisStore(client, claim_timeout=settings.LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S)
+        # Releases ride on the next admission's round trip (exact: see deferred_releases); flushed every step.
+        self.store.concurrency = DeferredReleases(self.store.concurrency, client)
         self.queues = RedisQueueStore(client)
         self.streams = RedisStreamStore(client)
         self.publisher = publisher or Publisher()
@@ -91,6 +94,7 @@ class EngineHost:
             targets=self.targets,
             request_ids=ids,
         )
+        self.targets.invoke_async = self.engine.invoke_async
         self.pollers: dict[str, Any] = {}
         self.queue_arns: list[str] = []
         self.publisher.gauges = self._gauges
@@ -124,6 +128,12 @@ class EngineHost:
                     queue.arn, fifo=queue.fifo, visibility_timeout=float(queue.visibility_timeout), redrive=redrive
                 )
             )
+        self.targets.region = registry.account.region
+        self.targets.s3_triggers = [
+            S3Trigger(n.bucket.name, n.function.name + (f":{n.qualifier}" if n.qualifier else ""), n.prefix, n.suffix)
+            for n in BucketNotification.objects.select_related("bucket", "function")
+            if any(e.startswith("s3:ObjectCreated:") for e in n.events)
+        ]
         for stream in Stream.objects.all():
             self.streams.create_stream(
                 StreamConfig(stream.arn, stream.kind, stream.shard_count, retention=stream.retention_hours * 3600.0)
@@ -183,50 +193,94 @@ class EngineHost:
         if now - self._last_housekeeping >= 1.0:
             self._housekeeping()
             self._last_housekeeping = now
+        self.store.concurrency.flush()  # slots released this step are back for every process (one round trip)
         return work
 
     def _drain_inbox(self, limit: int) -> int:
         # Read, run, then trim: a crash in between replays the requests (at-least-once), never drops them.
         raws = self.client.lrange(INBOX, 0, limit - 1)
+        if not raws:
+            return 0
+        requests = []
         for raw in raws:
-            self.handle(json.loads(raw))
-        if raws:
-            self.client.ltrim(INBOX, len(raws), -1)
+            try:
+                request = self._inbox_request(json.loads(raw))
+            except Exception:  # one bad request must not stop the simulation
+                log.exception("malformed inbox request: %r", raw)
+                continue
+            if request is not None:
+                requests.append(request)
+        self._invoke_many(requests, "inbox")
+        self.client.ltrim(INBOX, len(raws), -1)
         return len(raws)
 
-    def handle(self, request: dict[str, Any]) -> None:
+    @staticmethod
+    def _inbox_request(request: dict[str, Any]) -> InvokeRequest | None:
         op = request.get("op", "invoke")
+        if op != "invoke":
+            log.warning("unknown inbox request %r", op)
+            return None
+        return InvokeRequest(
+            request["target"],
+            request.get("payload"),
+            source=request.get("source", "sdk"),
+            event=request.get("type", "RequestResponse") == "Event",
+        )
+
+    def _invoke_many(self, requests: list[InvokeRequest], origin: str) -> None:
+        """The engine's batch path: one concurrency round trip for the whole batch (Engine.invoke_many)."""
+        if not requests:
+            return
         try:
-            if op == "invoke" and request.get("type", "RequestResponse") == "Event":
-                self.engine.invoke_async(request["target"], request.get("payload"), source=request.get("source", "sdk"))
-            elif op == "invoke":
-                self.engine.invoke_sync(
-                    request["target"], request.get("payload"), source=request.get("source", "sdk"), on_complete=_ignore
-                )
-            else:
-                log.warning("unknown inbox request %r", op)
-        except Exception:  # one bad request must not stop the simulation
-            log.exception("inbox request failed: %r", request)
+            results = self.engine.invoke_many(requests)
+        except Exception:  # an executor or a sink failed: report it, keep the simulation running
+            log.exception("%s: a batch of %d invocations failed", origin, len(requests))
+            return
+        for request, result in zip(requests, results, strict=True):
+            if not isinstance(result, str):
+                log.warning("%s: invoke %s failed: %s", origin, request.target, result)
+
+    def handle(self, request: dict[str, Any]) -> None:
+        """One inbox request now (the inbox itself is drained in batches)."""
+        try:
+            parsed = self._inbox_request(request)
+        except Exception:
+            log.exception("malformed inbox request: %r", request)
+            return
+        if parsed is not None:
+            self._invoke_many([parsed], "inbox")
 
     def generate(self, stream: TrafficStream, count: int) -> int:
         """Turn `count` of a traffic stream's invocations (or messages, or records) into work now."""
         now = self.clock.now()
         engine = self.engine
         try:
-            for n, payload in enumerate(self.traffic.payloads(stream, count)):
-                if stream.kind == "sync":
-                    engine.invoke_sync(stream.target, payload, source="traffic", on_complete=_ignore)
-                elif stream.kind == "async":
-                    engine.invoke_async(stream.target, payload, source="traffic")
-                elif stream.kind == "s3":
-                    key = f"{stream.name}/{payload['n']}.jpg"
-                    event = s3_event(
-                        "lambdaviz-uploads", key, size=1024 + n, at=now, region=engine.registry.account.region
+            payloads = self.traffic.payloads(stream, count)
+            if stream.kind == "sync":
+                target = stream.target
+                self._invoke_many([InvokeRequest(target, p, "traffic") for p in payloads], stream.name)
+            elif stream.kind == "async":
+                target = stream.target
+                self._invoke_many([InvokeRequest(target, p, "traffic", event=True) for p in payloads], stream.name)
+            elif stream.kind == "s3":
+                region = engine.registry.account.region
+                requests = [
+                    InvokeRequest(
+                        stream.target,
+                        s3_event(
+                            "lambdaviz-uploads", f"{stream.name}/{p['n']}.jpg", size=1024 + n, at=now, region=region
+                        ),
+                        "s3",
+                        event=True,
                     )
-                    engine.invoke_async(stream.target, event, source="s3")
-                elif stream.kind == "sqs":
+                    for n, p in enumerate(payloads)
+                ]
+                self._invoke_many(requests, stream.name)
+            elif stream.kind == "sqs":
+                for payload in payloads:
                     self.queues.send_message(stream.target, json.dumps(payload), now=now)
-                elif stream.kind == "kinesis":
+            elif stream.kind == "kinesis":
+                for payload in payloads:
                     self.streams.put_record(stream.target, str(payload["n"] % 64), json.dumps(payload), now=now)
         except Exception:  # a stream aimed at something that no longer exists: report it, keep the rest running
             log.exception("traffic stream %s failed", stream.name)
@@ -255,7 +309,3 @@ class EngineHost:
     def flush(self) -> None:
         self.publisher.flush()
         self.records.flush()
-
-
-def _ignore(result) -> None:
-    return None

@@ -91,3 +91,28 @@ def test_frames_carry_gauges_and_the_snapshot_keeps_the_latest(host, redis_clien
     snapshot = live_snapshot("checkout")
     assert snapshot["gauges"]["account"]["limit"] == 1000
     assert "mappings" in snapshot["gauges"]
+
+
+def test_an_on_failure_record_sent_to_s3_fires_the_buckets_notification(host, redis_client):
+    # semantics §2: S3 is an on-failure destination; the object it writes triggers the bucket's own notifications.
+    from invocations.services import (
+        bucket_create,
+        bucket_notification_create,
+        event_invoke_config_put,
+        function_create,
+    )
+
+    failing = function_create(name="always-fails", behaviour_profile={"duration_ms": 5, "error_rate": 1.0})
+    auditor = function_create(name="auditor", behaviour_profile={"duration_ms": 5})
+    bucket = bucket_create(name="failure-records")
+    bucket_notification_create(bucket=bucket, function=auditor)
+    event_invoke_config_put(
+        function=failing,
+        maximum_retry_attempts=0,
+        destination_config={"OnFailure": {"Destination": bucket.arn}},
+    )
+    host.step()  # reload the configuration
+    inbox_push([{"op": "invoke", "type": "Event", "target": "always-fails", "payload": {"k": 1}}], redis_client)
+    host.run(1.0)
+    audit = InvocationRecord.objects.get(function="auditor")
+    assert (audit.source, audit.invocation_type, audit.outcome) == ("s3", "Event", "Success")
