@@ -56,7 +56,7 @@ def host_run(max_seconds: float = 3600.0) -> str:
                 break
             client.expire(LEASE, LEASE_SECONDS)
     finally:
-        engine_host.flush()
+        engine_host.close()
         if client.get(LEASE) == holder.encode():
             client.delete(LEASE)
     return "stopped"

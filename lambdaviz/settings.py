@@ -158,6 +158,9 @@ LAMBDAVIZ_SECRET_ACCESS_KEY = os.environ.get("LAMBDAVIZ_SECRET_ACCESS_KEY", "tes
 # CreateFunction carries a zip of up to 50 MB, base64 in JSON; Invoke payload limits (6 MB / 1 MB) are the API's.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 75 * 1024 * 1024
 
+# At most this many real Python handler processes (one per warm environment) run at once.
+LAMBDAVIZ_PYTHON_PROCESSES = int(os.environ.get("LAMBDAVIZ_PYTHON_PROCESSES", "16"))
+
 LAMBDAVIZ_REGION = os.environ.get("LAMBDAVIZ_REGION", "us-east-1")
 LAMBDAVIZ_ACCOUNT_ID = os.environ.get("LAMBDAVIZ_ACCOUNT_ID", "123456789012")
 

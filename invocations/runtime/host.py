@@ -34,7 +34,9 @@ from . import gauges
 from .connection import CONFIG_VERSION, INBOX
 from .deferred_releases import DeferredReleases
 from .engine_config import account_config, all_function_configs
+from .invoke_client import reply, reply_error
 from .publisher import Publisher
+from .python_executor import PythonExecutor, SandboxPolicy
 from .records import RecordBuffer
 from .redis_store import RedisQueueStore, RedisStore, RedisStreamStore
 from .reporting import ProvisionedReporter
@@ -76,6 +78,11 @@ class EngineHost:
         self.publisher = publisher or Publisher()
         self.records = RecordBuffer()
         self.provisioned = ProvisionedReporter()
+        # Real handlers: one sandboxed process per environment; it learns of reclaimed environments as a sink.
+        self.python = PythonExecutor(
+            max_processes=settings.LAMBDAVIZ_PYTHON_PROCESSES,
+            policy=SandboxPolicy(private_paths=(str(settings.VAR_DIR),)),
+        )
         self.targets = RuntimeTargets(client, self.queues, self.clock.now)
         rng = random.Random(seed)
         counter = iter(range(1, 1 << 62))
@@ -89,13 +96,15 @@ class EngineHost:
             self.clock,
             rng,
             store=self.store,
-            sink=Fanout(self.publisher, self.records, self.provisioned),
+            sink=Fanout(self.publisher, self.records, self.provisioned, self.python),
             registry=Registry(account_config(), ()),
             targets=self.targets,
+            executors={"python": self.python},
             request_ids=ids,
         )
         self.targets.invoke_async = self.engine.invoke_async
         self.pollers: dict[str, Any] = {}
+        self._reply_keys: dict[int, str] = {}  # callbacks of waiting API calls -> their reply key
         self.queue_arns: list[str] = []
         self.publisher.gauges = self._gauges
         self.traffic = TrafficRunner(client, random.Random(rng.random()))
@@ -116,7 +125,9 @@ class EngineHost:
             if name not in wanted:
                 registry.remove(name)
         for fn in wanted.values():
-            registry.put(fn)
+            # Re-putting an unchanged function would retire its warm environments: cold starts for nothing.
+            if registry.find(fn.name) != fn:
+                registry.put(fn)
         self.queue_arns = []
         for queue in Queue.objects.select_related("dead_letter_queue"):
             self.queue_arns.append(queue.arn)
@@ -181,7 +192,8 @@ class EngineHost:
         self.clock.follow(state.anchor_sim, state.anchor_wall, state.factor, state.paused)
         if self.client.get(CONFIG_VERSION) != self._config_version:
             self.reload()
-        work = self.clock.run_due()
+        work = self.python.poll()  # finished real handlers complete on this thread, like everything else
+        work += self.clock.run_due()
         work += self._drain_inbox(max_inbox)
         for stream, count in self.traffic.due(self.clock.now()):
             work += self.generate(stream, count)
@@ -214,16 +226,27 @@ class EngineHost:
         self.client.ltrim(INBOX, len(raws), -1)
         return len(raws)
 
-    @staticmethod
-    def _inbox_request(request: dict[str, Any]) -> InvokeRequest | None:
+    def _inbox_request(self, request: dict[str, Any]) -> InvokeRequest | None:
         op = request.get("op", "invoke")
         if op != "invoke":
             log.warning("unknown inbox request %r", op)
             return None
+        key = request.get("reply")
+        on_complete = None
+        if key:
+            # The API is waiting on this key (runtime/invoke_client.py).
+            def on_complete(result, key=key) -> None:
+                self._reply_keys.pop(id(on_complete), None)
+                reply(self.client, key, result)
+
+            self._reply_keys[id(on_complete)] = key
+
         return InvokeRequest(
             request["target"],
             request.get("payload"),
             source=request.get("source", "sdk"),
+            on_complete=on_complete,
+            qualifier=request.get("qualifier"),
             event=request.get("type", "RequestResponse") == "Event",
         )
 
@@ -239,6 +262,9 @@ class EngineHost:
         for request, result in zip(requests, results, strict=True):
             if not isinstance(result, str):
                 log.warning("%s: invoke %s failed: %s", origin, request.target, result)
+                key = self._reply_keys.pop(id(request.on_complete), None)
+                if key:  # a waiting API call learns why instead of timing out
+                    reply_error(self.client, key, str(getattr(result, "message", result)))
 
     def handle(self, request: dict[str, Any]) -> None:
         """One inbox request now (the inbox itself is drained in batches)."""
@@ -309,3 +335,8 @@ class EngineHost:
     def flush(self) -> None:
         self.publisher.flush()
         self.records.flush()
+
+    def close(self) -> None:
+        """Flush, and stop every handler process."""
+        self.flush()
+        self.python.close()

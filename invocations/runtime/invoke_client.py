@@ -85,3 +85,11 @@ def reply(client: redis.Redis, key: str, result) -> None:
     pipe.rpush(key, json.dumps(data, default=str))
     pipe.expire(key, REPLY_TTL_S)
     pipe.execute()
+
+
+def reply_error(client: redis.Redis, key: str, message: str) -> None:
+    """Used by the host: the invocation could not start (for example the function was deleted meanwhile)."""
+    pipe = client.pipeline(transaction=False)
+    pipe.rpush(key, json.dumps({"error": message}))
+    pipe.expire(key, REPLY_TTL_S)
+    pipe.execute()

@@ -116,3 +116,44 @@ def test_an_on_failure_record_sent_to_s3_fires_the_buckets_notification(host, re
     host.run(1.0)
     audit = InvocationRecord.objects.get(function="auditor")
     assert (audit.source, audit.invocation_type, audit.outcome) == ("s3", "Event", "Success")
+
+
+def test_a_waiting_api_call_gets_its_result_and_an_unknown_function_gets_an_error(host, redis_client):
+    # semantics §1: a sync invoke answers with the executed version and the function's result.
+    import json
+
+    inbox_push(
+        [
+            {"op": "invoke", "target": "checkout", "qualifier": "1", "payload": {"a": 1}, "reply": "lv:reply:t1"},
+            {"op": "invoke", "target": "no-such-function", "payload": {}, "reply": "lv:reply:t2"},
+        ],
+        redis_client,
+    )
+    host.run(1.0)
+    ok = json.loads(redis_client.lpop("lv:reply:t1"))
+    assert (ok["status_code"], ok["outcome"], ok["executed_version"]) == (200, "Success", "1")
+    assert ok["log_result"]  # base64 of the START/END/REPORT tail
+    failed = json.loads(redis_client.lpop("lv:reply:t2"))
+    assert "Function not found" in failed["error"]
+
+
+def test_a_python_function_really_runs_in_the_host_with_a_real_init_duration(host, redis_client):
+    # semantics §9: Init Duration on the cold start only; the handler's print lands in the log.
+    from invocations.services import function_create
+
+    source = (
+        "print('init')\n"
+        "def handler(event, context):\n"
+        "    print('hello', event['n'])\n"
+        "    return {'n': event['n'] * 2}\n"
+    )
+    function_create(name="py-real", runtime="python3.12", handler="lambda_function.handler", handler_source=source)
+    host.step()
+    for n in (1, 2):
+        inbox_push([{"op": "invoke", "target": "py-real", "payload": {"n": n}}], redis_client)
+        host.run(1.5)
+    first, second = InvocationRecord.objects.filter(function="py-real").order_by("started_at")
+    assert first.outcome == second.outcome == "Success"
+    assert first.cold_start and first.init_ms > 0 and "Init Duration" in first.log
+    assert not second.cold_start and "Init Duration" not in second.log
+    assert "hello 2" in second.log
