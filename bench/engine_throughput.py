@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import cpu_model  # noqa: E402  (bench/ is the script directory)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from invocations.engine.clock import VirtualClock  # noqa: E402
@@ -33,16 +35,6 @@ class CountingSink:
     def emit(self, event: Event) -> None:
         cls = type(event)
         self.counts[cls] = self.counts.get(cls, 0) + 1
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def build(seed: int) -> tuple[Engine, VirtualClock, CountingSink]:

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from machine import cpu_model  # noqa: E402  (bench/ is the script directory)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from invocations.engine.config import VersionConfig  # noqa: E402
@@ -23,16 +25,6 @@ from invocations.runtime.python_executor import PythonCode, PythonExecutor, Sand
 
 HANDLER = "def handler(event, context):\n    return {'echo': event['n']}\n"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def job(config: VersionConfig, n: int, env_id: int, cold: bool) -> SimpleNamespace:

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from machine import cpu_model  # noqa: E402  (bench/ is the script directory)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis  # noqa: E402
@@ -25,16 +27,6 @@ from invocations.runtime.redis_store import RedisAsyncQueue, RedisConcurrency, R
 PREFIX = "lvbench:"
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:bench"
 FIFO = "arn:aws:sqs:us-east-1:123456789012:bench.fifo"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def rate(work: Callable[[], int], seconds: float) -> float:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -16,6 +15,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from machine import describe  # noqa: E402  (bench/ is the script directory)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,20 +43,9 @@ def configure(redis_url: str, database_url: str | None, var_dir: str, retention_
 
 
 def machine() -> str:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     from django.db import connection
 
-    return (
-        f"{platform.platform()} | CPU: {cpu} | cores: {os.cpu_count()} | Python {platform.python_version()} | "
-        f"database: {connection.vendor}"
-    )
+    return f"{describe()} | database: {connection.vendor}"
 
 
 def prepare(duration_ms: float, stddev_ms: float, concurrency_limit: int = 1000) -> None:
