@@ -79,6 +79,7 @@ def main() -> int:
         host = EngineHost(client, seed=1)
         while not stop.is_set():
             host.run(0.5)
+        host.close()
 
     host_thread = threading.Thread(target=host_loop, daemon=True)
     host_thread.start()

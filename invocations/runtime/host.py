@@ -37,7 +37,7 @@ from .engine_config import account_config, all_function_configs
 from .invoke_client import reply, reply_error
 from .publisher import Publisher
 from .python_executor import PythonExecutor, SandboxPolicy
-from .records import RecordBuffer
+from .records import RecordBuffer, RecordWriter
 from .redis_store import RedisQueueStore, RedisStore, RedisStreamStore
 from .reporting import ProvisionedReporter
 from .shared_clock import SharedClock
@@ -77,6 +77,7 @@ class EngineHost:
         self.streams = RedisStreamStore(client)
         self.publisher = publisher or Publisher()
         self.records = RecordBuffer()
+        self.record_writer = RecordWriter()
         self.provisioned = ProvisionedReporter()
         # Real handlers: one sandboxed process per environment; it learns of reclaimed environments as a sink.
         self.python = PythonExecutor(
@@ -200,7 +201,7 @@ class EngineHost:
         self.publisher.tick()
         now = time.monotonic()
         if now - self._last_records >= 0.5:
-            self.records.flush()
+            self.records.hand_over(self.record_writer)
             self._last_records = now
         if now - self._last_housekeeping >= 1.0:
             self._housekeeping()
@@ -333,10 +334,13 @@ class EngineHost:
         self.flush()
 
     def flush(self) -> None:
+        """Publish the pending frame and write every record handed over so far."""
         self.publisher.flush()
-        self.records.flush()
+        self.records.hand_over(self.record_writer)
+        self.record_writer.drain()
 
     def close(self) -> None:
         """Flush, and stop every handler process."""
         self.flush()
+        self.record_writer.close()
         self.python.close()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import queue
 import sqlite3
+import threading
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
@@ -32,6 +35,9 @@ COLUMNS = (
 )
 # Rows per INSERT statement: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 ROWS_PER_STATEMENT = 1000
+
+
+log = logging.getLogger(__name__)
 
 
 class RecordBuffer:
@@ -96,13 +102,56 @@ class RecordBuffer:
             )
 
     def flush(self) -> int:
+        """Write what is buffered now, on this thread."""
         rows, self._rows = self._rows, []
-        if not rows:
-            return 0
-        join = "\n".join
-        values = [row if type(row[16]) is str else (*row[:16], join(row[16].log_lines())) for row in rows]
-        write_rows(values)
+        if rows:
+            write_rows(_with_logs(rows))
         return len(rows)
+
+    def hand_over(self, writer: RecordWriter) -> int:
+        """Give what is buffered to a background writer (the engine host's loop must not wait for the database)."""
+        rows, self._rows = self._rows, []
+        if rows:
+            writer.submit(rows)
+        return len(rows)
+
+
+def _with_logs(rows: list[tuple]) -> list[tuple]:
+    join = "\n".join
+    return [row if type(row[16]) is str else (*row[:16], join(row[16].log_lines())) for row in rows]
+
+
+class RecordWriter:
+    """A thread that formats log lines and inserts records, so the host's loop goes on meanwhile (the database
+    drivers release the GIL while they write). `drain()` waits until everything handed over is written."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[list[tuple] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="record-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, rows: list[tuple]) -> None:
+        self._queue.put(rows)
+
+    def drain(self) -> None:
+        self._queue.join()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        try:
+            while (rows := self._queue.get()) is not None:
+                try:
+                    write_rows(_with_logs(rows))
+                except Exception:  # a failed insert loses these records, never the simulation
+                    log.exception("could not write %d invocation records", len(rows))
+                finally:
+                    self._queue.task_done()
+            self._queue.task_done()
+        finally:
+            connection.close()  # this thread's own database connection
 
 
 def write_rows(values: list[tuple]) -> None:

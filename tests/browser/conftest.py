@@ -108,6 +108,7 @@ class HostThread:
 
         from invocations.runtime.host import EngineHost
 
+        host = None
         try:
             host = EngineHost(self.client, seed=7)
             while not self.stop_event.is_set():
@@ -116,6 +117,8 @@ class HostThread:
             self.error = error
             raise
         finally:
+            if host is not None:
+                host.close()  # stops the record writer and handler processes, closing their connections
             connection.close()
 
     def start(self) -> HostThread:

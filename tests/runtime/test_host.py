@@ -31,7 +31,8 @@ def host(redis_client):
     layer = CollectingLayer()
     engine_host = EngineHost(redis_client, publisher=Publisher(channel_layer=layer), seed=11)
     engine_host.layer = layer
-    return engine_host
+    yield engine_host
+    engine_host.close()
 
 
 def test_a_traffic_stream_becomes_recorded_invocations_split_by_the_alias(host, redis_client):
