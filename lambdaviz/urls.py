@@ -5,5 +5,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("invocations.api.lambda_api.urls")),
     path("", include("invocations.urls")),
 ]
