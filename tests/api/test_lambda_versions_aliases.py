@@ -218,3 +218,26 @@ def test_create_alias_without_a_name_is_refused_as_null(live_server, two_version
     assert error.response["Error"]["Message"] == (
         "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null"
     )
+
+
+def test_a_change_made_through_the_api_is_announced_live_to_the_dashboard(client):
+    # issue 5, "Visibility": API calls appear live on the dashboard (the function page reloads its diagram).
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from invocations.runtime.publisher import function_group
+
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(function_group("announced"), channel)
+    create_modelled(client, "announced")
+
+    async def next_message():
+        return await asyncio.wait_for(layer.receive(channel), timeout=10)  # the real Redis channel layer
+
+    message = async_to_sync(next_message)()
+    assert message["event"]["type"] == "ApiCall"
+    assert message["event"]["operation"] == "create_function"
+    assert message["event"]["function"] == "announced"

@@ -129,7 +129,7 @@ function onEvent(event) {
     setSlider(root, event.alias, Math.round(weight * 100));
     if (!diagram.updateAlias(event.alias, event.function_version, event.weights)) reloadTopologySoon();
     else dots.resize();
-  } else if (["VersionPublished", "ConcurrencyChanged", "ProvisionedConcurrencyChanged"].includes(event.type)) {
+  } else if (["VersionPublished", "ConcurrencyChanged", "ProvisionedConcurrencyChanged", "ApiCall"].includes(event.type)) {
     reloadTopologySoon();
   }
 }
