@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import uuid
 
 from celery import shared_task
 from celery.signals import worker_shutting_down
@@ -22,6 +23,9 @@ _stopping = threading.Event()
 STOP = "lv:host:stop"  # set by a worker that is shutting down: its pool process running the host stops within 1 s
 
 LEASE_SECONDS = 5  # a host that stops renewing for this long is presumed dead
+# Renew only if we still hold it (atomic compare-and-expire): never extend a lease another host has taken.
+_RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end return 0"
+_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
 @worker_shutting_down.connect
@@ -35,30 +39,30 @@ def _stop_hosts(**_) -> None:
 
 
 @shared_task(ignore_result=True, acks_late=False)
-def host_run(max_seconds: float = 3600.0) -> str:
-    """Run the engine host while this worker holds the lease; exits when the lease is lost or the worker stops."""
+def host_run(max_seconds: float | None = None) -> str:
+    """Run the engine host while this worker holds the lease; exits when the lease is lost, the worker stops, or
+    after `max_seconds` (tests). Unbounded by default: restarting the host would drop every warm environment."""
     client = redis_client()
-    holder = f"{os.getpid()}"
+    holder = f"{os.getpid()}-{uuid.uuid4().hex}"
+    renew, release = client.register_script(_RENEW), client.register_script(_RELEASE)
     if not client.set(LEASE, holder, nx=True, ex=LEASE_SECONDS):
         return "another host holds the lease"
     client.delete(STOP)
     # Always a fresh host: another process may have run the simulation since this one last did.
     engine_host = EngineHost(client)
     try:
-        remaining = max_seconds
+        remaining = float("inf") if max_seconds is None else max_seconds
         while remaining > 0 and not _stopping.is_set():
-            engine_host.run(min(1.0, remaining))
+            engine_host.run(min(1.0, remaining), drain=False)  # records are written behind, never waited for
             remaining -= 1.0
             if client.exists(STOP):
                 break
-            if client.get(LEASE) != holder.encode():
+            if not renew(keys=[LEASE], args=[holder, LEASE_SECONDS]):
                 log.warning("engine host lost its lease; stopping")
                 break
-            client.expire(LEASE, LEASE_SECONDS)
     finally:
         engine_host.close()
-        if client.get(LEASE) == holder.encode():
-            client.delete(LEASE)
+        release(keys=[LEASE], args=[holder])
     return "stopped"
 
 

@@ -34,12 +34,17 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     redis_url, redis_proc = ensure_redis(VAR)
     children: list[subprocess.Popen] = [redis_proc] if redis_proc else []
-    env = {**os.environ, "REDIS_URL": redis_url, "LAMBDAVIZ_ADMIN_PASSWORD": admin_password()}
+    password = admin_password()
+    # Only seed_demo gets the admin password: the long-running processes (and their children) never see it.
+    env = {k: v for k, v in os.environ.items() if k != "LAMBDAVIZ_ADMIN_PASSWORD"} | {"REDIS_URL": redis_url}
     print(f"Redis: {redis_url}" + (" (embedded, files in var/redis)" if redis_proc else ""), flush=True)
 
     manage = [python, str(ROOT / "manage.py")]
-    for step in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
-        if subprocess.run(manage + step, env=env, cwd=ROOT).returncode != 0:
+    for step, step_env in (
+        (["migrate", "--noinput", "-v", "0"], env),
+        (["seed_demo"], env | {"LAMBDAVIZ_ADMIN_PASSWORD": password}),
+    ):
+        if subprocess.run(manage + step, env=step_env, cwd=ROOT).returncode != 0:
             _stop(children)
             return 1
 
@@ -67,7 +72,7 @@ def main() -> int:
     ]
     print(
         f"\n  LambdaViz is running:  http://127.0.0.1:{port}/\n"
-        f"  Staff login:           admin / {env['LAMBDAVIZ_ADMIN_PASSWORD']}   (admin at /admin/)\n"
+        f"  Staff login:           admin / {password}   (admin at /admin/)\n"
         "  Ctrl-C stops everything.\n",
         flush=True,
     )
@@ -104,7 +109,11 @@ def _stop(children: list[subprocess.Popen]) -> None:
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            child.kill()
+            # Kill the whole session: a Celery worker's pool processes (the engine host, handler sandboxes) too.
+            try:
+                os.killpg(child.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                child.kill()
 
 
 if __name__ == "__main__":

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from ..engine.config import AccountConfig, AliasConfig, AsyncConfig, FunctionConfig, VersionConfig
+from ..errors import LambdaError
 from ..models import AccountSettings, CodeKind, Function
 from ..models.configuration import FunctionConfiguration
 from .python_executor import PythonCode
+
+log = logging.getLogger(__name__)
 
 
 def version_config(source: FunctionConfiguration) -> VersionConfig:
@@ -16,11 +21,21 @@ def version_config(source: FunctionConfiguration) -> VersionConfig:
         timeout_s=float(source.timeout),
         profile=source.profile(),
         dlq_arn=source.dead_letter_target_arn or None,
-        env={**source.environment, **source.secret_environment_clear()},
+        env=_environment(source),
         runtime=source.runtime,
         executor="python" if python else "modelled",
         code=PythonCode.single_file(source.handler_source, source.handler) if python else None,
     )
+
+
+def _environment(source: FunctionConfiguration) -> dict[str, str]:
+    """Plain and decrypted secret variables. A secret that cannot be decrypted (the KMS stand-in's key changed)
+    leaves the function running without it, logged, instead of stopping the whole simulator."""
+    try:
+        return source.environment_for_runtime()
+    except LambdaError:
+        log.exception("could not decrypt the secret environment of %s; running without it", source)
+        return dict(source.environment)
 
 
 def function_config(function: Function) -> FunctionConfig:

@@ -16,6 +16,18 @@ from ..engine.events import Event, InvocationCompleted, Throttled, event_to_dict
 SAMPLE_SIZE = 24  # dots per frame
 DURATION_RESERVOIR = 256  # per function per frame, for p50/p95
 MAX_DISCRETE = 200  # discrete events per frame; the rest are counted in `events_dropped`
+# Facts that come once per invocation (or per batch) share a smaller budget of their own, so a throttle storm
+# cannot crowd out the rare facts a class is watching for (a DLQ delivery, a blocked shard).
+FREQUENT = {
+    "Throttled",
+    "ColdStartBegan",
+    "EnvironmentStateChanged",
+    "AsyncEventAccepted",
+    "BatchInvoked",
+    "BatchSucceeded",
+    "AsyncEventProcessed",
+}
+MAX_FREQUENT = 60
 MAX_LIST = 20  # a batch event may name 10,000 record ids; a frame carries the first few and the count
 
 
@@ -61,6 +73,7 @@ class FrameAggregator:
         self._samples: list[dict[str, Any]] = []
         self._sample_seen = 0
         self._events: list[dict[str, Any]] = []
+        self._frequent = 0
         self._dropped = 0
         self._last_at: float | None = None
         self._done_first: float | None = None  # simulated times of the oldest and newest completion in the frame
@@ -145,6 +158,11 @@ class FrameAggregator:
                 self._samples[slot] = dot
 
     def _discrete(self, event: Event) -> None:
+        if type(event).__name__ in FREQUENT:
+            if self._frequent >= MAX_FREQUENT:
+                self._dropped += 1
+                return
+            self._frequent += 1
         if len(self._events) < MAX_DISCRETE:
             data = event_to_dict(event)
             for key, value in list(data.items()):

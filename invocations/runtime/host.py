@@ -8,6 +8,7 @@ process is in-memory only: warm environments (the new host cold-starts) and in-f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -34,7 +35,7 @@ from . import gauges
 from .connection import CONFIG_VERSION, INBOX
 from .deferred_releases import DeferredReleases
 from .engine_config import account_config, all_function_configs
-from .invoke_client import reply, reply_error
+from .invoke_client import WAKE_CHANNEL, reply, reply_error
 from .publisher import Publisher
 from .python_executor import PythonExecutor, SandboxPolicy
 from .records import RecordBuffer, RecordWriter
@@ -112,13 +113,18 @@ class EngineHost:
         self._config_version: bytes | None = None
         self._last_records = time.monotonic()
         self._last_housekeeping = 0.0
-        self.reload()
+        self._wake: redis.client.PubSub | None = None  # see _idle()
+        try:
+            self.reload()
+        except BaseException:
+            self.close()  # the handler processes and the writer thread must not outlive a failed start
+            raise
 
     # --- configuration ---------------------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Bring the engine, queues, streams and pollers in line with the database."""
-        self._config_version = self.client.get(CONFIG_VERSION)
+        version = self.client.get(CONFIG_VERSION)
         registry = self.engine.registry
         registry.set_account(account_config())
         wanted = {fn.name: fn for fn in all_function_configs()}
@@ -151,14 +157,16 @@ class EngineHost:
                 StreamConfig(stream.arn, stream.kind, stream.shard_count, retention=stream.retention_hours * 3600.0)
             )
         self._sync_pollers()
+        self._config_version = version  # only now: a reload that failed half-way is tried again next step
 
     def _sync_pollers(self) -> None:
         account = account_config()
         enabled = {}
-        for mapping in EventSourceMapping.objects.select_related("function", "queue", "stream").filter(enabled=True):
-            if mapping.state in (MappingState.CREATING, MappingState.UPDATING, MappingState.ENABLING):
+        transitional = (MappingState.CREATING, MappingState.UPDATING, MappingState.ENABLING, MappingState.DISABLING)
+        for mapping in EventSourceMapping.objects.select_related("function", "queue", "stream"):
+            if mapping.state in transitional:
                 mapping = event_source_mapping_settle(mapping=mapping)  # the runtime finishes the transition
-            if mapping.state != MappingState.ENABLED:
+            if not mapping.enabled or mapping.state != MappingState.ENABLED:
                 continue
             target = mapping.function.name + (f":{mapping.qualifier}" if mapping.qualifier else "")
             spec = MappingSpec(
@@ -188,26 +196,45 @@ class EngineHost:
     # --- the loop --------------------------------------------------------------------------------------------
 
     def step(self, max_inbox: int = 5000) -> int:
-        """One pass: follow the shared clock, run what is due, take new invocations; returns work done."""
+        """One pass: follow the shared clock, run what is due, take new invocations; returns work done.
+
+        Each part is guarded: a Redis or database hiccup in one of them is logged and retried next step, instead
+        of ending the host (and with it every warm environment and waiting caller)."""
         state = self.shared_clock.state()
         self.clock.follow(state.anchor_sim, state.anchor_wall, state.factor, state.paused)
-        if self.client.get(CONFIG_VERSION) != self._config_version:
-            self.reload()
-        work = self.python.poll()  # finished real handlers complete on this thread, like everything else
-        work += self.clock.run_due()
-        work += self._drain_inbox(max_inbox)
-        for stream, count in self.traffic.due(self.clock.now()):
-            work += self.generate(stream, count)
-        self.publisher.tick()
+        work = 0
+        with self._guard("reload"):
+            if self.client.get(CONFIG_VERSION) != self._config_version:
+                self.reload()
+        with self._guard("python handlers"):
+            work += self.python.poll()  # finished real handlers complete on this thread, like everything else
+        with self._guard("due work"):
+            work += self.clock.run_due()
+        with self._guard("inbox"):
+            work += self._drain_inbox(max_inbox)
+        with self._guard("traffic"):
+            for stream, count in self.traffic.due(self.clock.now()):
+                work += self.generate(stream, count)
+        with self._guard("publisher"):
+            self.publisher.tick()
         now = time.monotonic()
         if now - self._last_records >= 0.5:
             self.records.hand_over(self.record_writer)
             self._last_records = now
         if now - self._last_housekeeping >= 1.0:
-            self._housekeeping()
+            with self._guard("housekeeping"):
+                self._housekeeping()
             self._last_housekeeping = now
-        self.store.concurrency.flush()  # slots released this step are back for every process (one round trip)
+        with self._guard("concurrency releases"):
+            self.store.concurrency.flush()  # slots released this step are back for every process (one round trip)
         return work
+
+    @contextlib.contextmanager
+    def _guard(self, part: str):
+        try:
+            yield
+        except Exception:
+            log.exception("engine host: %s failed this step; carrying on", part)
 
     def _drain_inbox(self, limit: int) -> int:
         # Read, run, then trim: a crash in between replays the requests (at-least-once), never drops them.
@@ -259,6 +286,10 @@ class EngineHost:
             results = self.engine.invoke_many(requests)
         except Exception:  # an executor or a sink failed: report it, keep the simulation running
             log.exception("%s: a batch of %d invocations failed", origin, len(requests))
+            for request in requests:
+                key = self._reply_keys.pop(id(request.on_complete), None)
+                if key:  # waiting API callers learn at once instead of timing out
+                    reply_error(self.client, key, "The simulator failed to run this invocation (see the server log).")
             return
         for request, result in zip(requests, results, strict=True):
             if not isinstance(result, str):
@@ -325,22 +356,55 @@ class EngineHost:
         self.store.async_queue.requeue_expired()
         self.engine.async_invoker.wake()
 
-    def run(self, seconds: float, idle_sleep: float = 0.01) -> None:
+    def run(self, seconds: float, idle_sleep: float = 0.01, *, drain: bool = True) -> None:
+        """Step for `seconds`; `drain` waits for the records to be written (tests read them; the task does not)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if not self.step():
                 wait = self.clock.seconds_until_next()
-                time.sleep(idle_sleep if wait is None else min(idle_sleep, max(wait, 0.0)))
-        self.flush()
+                self._idle(idle_sleep if wait is None else min(idle_sleep, max(wait, 0.0)))
+        self.flush(drain=drain)
 
-    def flush(self) -> None:
-        """Publish the pending frame and write every record handed over so far."""
+    def _idle(self, seconds: float) -> None:
+        """Wait up to `seconds`, or until an API call publishes a sync invoke (invoke_client.WAKE_CHANNEL, published
+        after the request is in the inbox), so a waiting caller does not pay for the poll interval. The wake-up only
+        shortens the wait: a lost message, or no subscription at all, costs latency, never an invocation."""
+        if seconds <= 0:
+            return
+        try:
+            if self._wake is None:
+                self._wake = self.client.pubsub(ignore_subscribe_messages=True)
+                self._wake.subscribe(WAKE_CHANNEL)
+            if self._wake.get_message(timeout=seconds) is not None:
+                while self._wake.get_message(timeout=0.0) is not None:  # several callers: one step serves them all
+                    pass
+        except redis.RedisError:
+            log.warning("engine host: no wake-up subscription; polling every %g s", seconds, exc_info=True)
+            self._close_wake()
+            time.sleep(seconds)
+
+    def _close_wake(self) -> None:
+        if self._wake is not None:
+            wake, self._wake = self._wake, None
+            with contextlib.suppress(redis.RedisError):
+                wake.close()
+
+    def flush(self, *, drain: bool = True) -> None:
+        """Publish the pending frame and hand the records over; `drain` waits until they are written."""
         self.publisher.flush()
         self.records.hand_over(self.record_writer)
-        self.record_writer.drain()
+        if drain:
+            self.record_writer.drain()
 
     def close(self) -> None:
-        """Flush, and stop every handler process."""
-        self.flush()
-        self.record_writer.close()
-        self.python.close()
+        """Flush, and stop every handler process; each step runs even if an earlier one fails."""
+        try:
+            self.flush()
+        finally:
+            try:
+                self.record_writer.close()
+            finally:
+                try:
+                    self.python.close()
+                finally:
+                    self._close_wake()

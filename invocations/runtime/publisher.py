@@ -36,6 +36,7 @@ class Publisher:
         self.aggregator = FrameAggregator()
         self._last_flush = time.monotonic()
         self._last_gauges = 0.0
+        self._last_everyone = 0.0
 
     def emit(self, event: Event) -> None:
         self.aggregator.emit(event)
@@ -59,7 +60,10 @@ class Publisher:
         if self.gauges is not None:
             gauges = frame["gauges"] = self.gauges()
             self._last_gauges = now
-            touched |= set(gauges.get("reserved", {}))  # every function page gets fresh gauges
+            if now - self._last_everyone >= IDLE_FRAME_SECONDS:
+                # Pages of quiet functions get fresh gauges once a second; busy ones get every frame anyway.
+                touched |= set(gauges.get("reserved", {}))
+                self._last_everyone = now
             # Poller events name their mapping; the function page needs them too.
             owners = {uuid: m["function"].split(":")[0] for uuid, m in gauges.get("mappings", {}).items()}
             for event in frame["events"]:

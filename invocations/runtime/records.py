@@ -7,7 +7,7 @@ import queue
 import sqlite3
 import threading
 
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, F, Q, Sum
 
 from ..engine.events import Event, InvocationCompleted, Throttled
@@ -125,8 +125,9 @@ class RecordWriter:
     """A thread that formats log lines and inserts records, so the host's loop goes on meanwhile (the database
     drivers release the GIL while they write). `drain()` waits until everything handed over is written."""
 
-    def __init__(self) -> None:
-        self._queue: queue.Queue[list[tuple] | None] = queue.Queue()
+    def __init__(self, max_batches: int = 40) -> None:
+        # Bounded: if the database falls far behind, the host slows down rather than memory growing without end.
+        self._queue: queue.Queue[list[tuple] | None] = queue.Queue(maxsize=max_batches)
         self._thread = threading.Thread(target=self._run, name="record-writer", daemon=True)
         self._thread.start()
 
@@ -144,6 +145,7 @@ class RecordWriter:
         try:
             while (rows := self._queue.get()) is not None:
                 try:
+                    close_old_connections()  # a database restarted meanwhile: reconnect rather than fail forever
                     write_rows(_with_logs(rows))
                 except Exception:  # a failed insert loses these records, never the simulation
                     log.exception("could not write %d invocation records", len(rows))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,9 @@ from ..engine.sources.async_payloads import s3_event
 from ..engine.sources.queue_store import QueueStore
 
 OUTBOX_KEEP = 200  # per target: enough to inspect in the dashboard, bounded for long classes
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,14 @@ class RuntimeTargets:
             except KeyError:
                 pass
             else:
-                self._queues.send_message(arn, text, now=self._now(), message_attributes=attributes or {})
+                try:
+                    self._queues.send_message(arn, text, now=self._now(), message_attributes=attributes or {})
+                except ValueError as error:
+                    # A FIFO queue as a DLQ or destination: AWS cannot deliver there either (semantics §2,
+                    # DestinationDeliveryFailures); the delivery fails, the simulation goes on.
+                    log.warning("delivery to %s failed: %s", arn, error)
+                    self._client.incr(f"{self._prefix}delivery_failures:{arn}")
+                    return
         elif arn.startswith("arn:aws:s3:::"):
             self._object_created(arn.removeprefix("arn:aws:s3:::"), text)
         key = f"{self._prefix}outbox:{arn}"

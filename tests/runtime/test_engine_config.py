@@ -40,3 +40,14 @@ def test_a_python_function_carries_its_handler_and_decrypted_secrets_reach_only_
     assert latest.code == PythonCode.single_file(source, "app.main")
     assert latest.env["TOKEN"] == "s3"
     assert config.reserved_concurrency == 7
+
+
+def test_a_secret_that_cannot_be_decrypted_does_not_stop_the_simulator(caplog):
+    # semantics §7: decryption failures belong to that function, never to the whole account.
+    from invocations.models import Function
+
+    function_create(name="locked", secret_environment={"TOKEN": "s3"}, environment={"PLAIN": "1"})
+    Function.objects.filter(name="locked").update(secret_environment={"TOKEN": "not-a-fernet-token"})
+    (config,) = [c for c in all_function_configs() if c.name == "locked"]
+    assert config.versions["$LATEST"].env == {"PLAIN": "1"}
+    assert "could not decrypt the secret environment" in caplog.text

@@ -98,3 +98,29 @@ def test_a_batch_of_ten_thousand_ids_travels_as_a_short_list_and_a_count():
     event = aggregator.flush()["events"][0]
     assert event["ids"] == [str(i) for i in range(MAX_LIST)]
     assert event["ids_count"] == 10_000
+
+
+def test_a_throttle_storm_cannot_crowd_out_a_dlq_delivery_in_the_frame():
+    from invocations.engine.events import DeliveredToDLQ, InvocationType, Throttled
+
+    aggregator = FrameAggregator(random.Random(1))
+    for i in range(500):
+        aggregator.emit(
+            Throttled(
+                1.0,
+                f"r{i}",
+                "fn",
+                "$LATEST",
+                None,
+                "$LATEST",
+                "ConcurrentInvocationLimitExceeded",
+                "sdk",
+                InvocationType.EVENT,
+            )
+        )
+    aggregator.emit(DeliveredToDLQ(2.0, "r-dlq", "fn", "arn:aws:sqs:us-east-1:123456789012:dlq", "200"))
+    frame = aggregator.flush()
+    types = [e["type"] for e in frame["events"]]
+    assert "DeliveredToDLQ" in types
+    assert frame["functions"]["fn"]["throttles"] == {"ConcurrentInvocationLimitExceeded": 500}  # all still counted
+    assert frame["events_dropped"] == 500 - types.count("Throttled")

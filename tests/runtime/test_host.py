@@ -158,3 +158,20 @@ def test_a_python_function_really_runs_in_the_host_with_a_real_init_duration(hos
     assert first.cold_start and first.init_ms > 0 and "Init Duration" in first.log
     assert not second.cold_start and "Init Duration" not in second.log
     assert "hello 2" in second.log
+
+
+def test_a_fifo_queue_as_a_dead_letter_target_fails_the_delivery_not_the_host(host, redis_client):
+    # semantics §2: FIFO targets cannot receive Lambda's deliveries (DestinationDeliveryFailures).
+    from invocations.models import Function
+    from invocations.services import event_invoke_config_put, function_create, queue_create
+
+    fifo = queue_create(name="records.fifo")
+    failing = function_create(name="fifo-dlq", behaviour_profile={"duration_ms": 5, "error_rate": 1.0})
+    Function.objects.filter(pk=failing.pk).update(dead_letter_target_arn=fifo.arn)  # as if set before validation
+    event_invoke_config_put(function=failing, maximum_retry_attempts=0)
+    host.step()
+    inbox_push([{"op": "invoke", "type": "Event", "target": "fifo-dlq", "payload": {}}], redis_client)
+    host.run(1.0)
+    assert InvocationRecord.objects.filter(function="fifo-dlq").count() == 1
+    assert int(redis_client.get(f"lv:delivery_failures:{fifo.arn}")) == 1
+    host.run(0.2)  # and the host is still stepping

@@ -77,3 +77,20 @@ def test_compaction_folds_old_records_into_minutes_without_changing_any_total():
     records_compact(older_than=cutoff + 1000)
     assert InvocationRecord.objects.count() == 0
     assert records_summary("checkout") == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_writer_thread_writes_in_the_background_and_survives_a_failed_batch(caplog):
+    from invocations.runtime.records import RecordWriter
+
+    good = RecordBuffer()
+    run_traffic(good, 10)
+    writer = RecordWriter()
+    try:
+        writer.submit([("not", "a", "record")])  # a malformed batch fails on its own...
+        assert good.hand_over(writer) == 10  # ...and the next one is still written
+        writer.drain()
+    finally:
+        writer.close()
+    assert InvocationRecord.objects.count() == 10
+    assert "could not write 1 invocation records" in caplog.text
