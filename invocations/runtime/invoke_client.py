@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from django.conf import settings
 
 from ..errors import ServiceException
-from .connection import inbox_push, redis_client
+from .connection import inbox_push
 
 REPLY_PREFIX = "lv:reply:"
+# Published with every sync invoke: the host's idle wait returns at once instead of at its next poll (host.py).
+WAKE_CHANNEL = "lv:inbox:wake"
 REPLY_TTL_S = 120
 NO_HOST_MESSAGE = "The simulator's engine host is not running (start it with `make run`)."
 
@@ -40,8 +43,10 @@ def invoke_sync(
     target: str, payload: Any, *, wait_s: float, source: str = "sdk", client: redis.Redis | None = None
 ) -> SyncInvokeResult:
     """RequestResponse through the host; raises ServiceException if no host answers within `wait_s`."""
-    client = client or redis_client()
+    # No socket timeout: redis-py 8's default (5 s) would cut a longer blocking wait short.
+    client = client or redis.Redis.from_url(settings.REDIS_URL, socket_timeout=None)
     reply = f"{REPLY_PREFIX}{uuid.uuid4().hex}"
+    pipe = client.pipeline(transaction=False)  # one round trip; the request is in the inbox before the wake-up
     inbox_push(
         [
             {
@@ -53,8 +58,10 @@ def invoke_sync(
                 "reply": reply,
             }
         ],
-        client,
+        pipe,
     )
+    pipe.publish(WAKE_CHANNEL, b"")
+    pipe.execute()
     answer = client.blpop([reply], timeout=max(0.1, wait_s))
     if answer is None:
         raise ServiceException(NO_HOST_MESSAGE)
