@@ -374,6 +374,18 @@ def main() -> None:
     if setup is None:
         return
     sandbox = _lock_down(setup)
+    if setup.get("require_hidden"):
+        wanted = set(setup.get("private_paths", [])) | ({"/proc"} if setup.get("hide_proc") else set())
+        if not sandbox.get("user_namespace") or not wanted <= set(sandbox.get("hidden", [])):
+            body = {
+                "errorMessage": "LambdaViz could not isolate this handler from the server (it is not running as root "
+                "and the kernel refused private namespaces), so it will not run it.",
+                "errorType": "Runtime.SandboxUnavailable",
+                "stackTrace": [],
+            }
+            log_error(body)
+            write_frame(resp_fd, {"t": "init_error", "error": body, "sandbox": sandbox})
+            os._exit(1)
     # Python's C-locale coercion (PEP 538) may have added LC_CTYPE; the handler sees exactly what it was given.
     if setup.get("lc_ctype") is None:
         os.environ.pop("LC_CTYPE", None)

@@ -50,6 +50,9 @@ class SandboxPolicy:
     python: str | None = None  # the interpreter; None: the first candidate the sandbox user can run (probed)
     root_dir: str | None = None  # where worker directories go; None: a fresh directory under the temp dir
     extra_env: dict[str, str] = field(default_factory=dict)  # added before the function's own variables
+    # Fail closed: refuse to run a handler that could read the server's private paths (not root, and the private
+    # namespaces could not be set up). False only for trusted local experiments.
+    require_isolation: bool = True
 
 
 @dataclass(slots=True)
@@ -216,6 +219,8 @@ class Sandbox:
             # RLIMIT_NPROC counts a uid's processes: per environment inside a user namespace, per sandbox uid when
             # privileges are dropped, but the server user's own count otherwise, where it would only break threads.
             "nproc_needs_namespace": not self.drops,
+            # Without dropped privileges, only the private mount namespace keeps the handler out of var/ and /proc.
+            "require_hidden": p.require_isolation and not self.drops,
             "lc_ctype": env.get("LC_CTYPE"),
         }
 

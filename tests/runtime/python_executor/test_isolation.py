@@ -112,3 +112,18 @@ def handler(event, context):
     body = lam.run(ex, lam.job(lam.config(READ), {"paths": [path]})).response
     assert uid_a != body["uid"] and {uid_a, body["uid"]} <= {300000, 300001}
     assert body[path] == "PermissionError"
+
+
+def test_a_handler_that_cannot_be_isolated_is_refused_rather_than_run_in_the_clear(new_executor, tmp_path):
+    # Fail closed: without dropped privileges and without private namespaces, the handler could read var/.
+    from invocations.engine.outcomes import Outcome
+
+    from .conftest import make_job, python_config, run
+
+    secret = tmp_path / "var"
+    secret.mkdir()
+    executor = new_executor(policy=SandboxPolicy(drop_privileges=False, namespaces=False, private_paths=(str(secret),)))
+    report = run(executor, make_job(python_config("def handler(event, context):\n    return 1\n")))
+    assert report.outcome is Outcome.FUNCTION_ERROR
+    assert report.response["errorType"] == "Runtime.SandboxUnavailable"
+    assert report.reset
