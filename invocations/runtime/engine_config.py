@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from ..engine.config import AccountConfig, AliasConfig, AsyncConfig, FunctionConfig, VersionConfig
+from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
+from ..engine.sources.stream_store import StreamConfig
 from ..errors import LambdaError
-from ..models import AccountSettings, CodeKind, Function
+from ..models import AccountSettings, CodeKind, Function, Queue, Stream
 from ..models.configuration import FunctionConfiguration
 from .python_executor import PythonCode
 
@@ -73,6 +75,19 @@ def account_config() -> AccountConfig:
         concurrency_limit=settings.concurrency_limit,
         unreserved_min=settings.unreserved_minimum,
     )
+
+
+def queue_config(queue: Queue) -> QueueConfig:
+    """A simulated SQS queue as the engine sees it: visibility timeout and redrive policy."""
+    redrive = None
+    if queue.dead_letter_queue is not None and queue.max_receive_count:
+        redrive = RedrivePolicy(queue.dead_letter_queue.arn, queue.max_receive_count)
+    return QueueConfig(queue.arn, fifo=queue.fifo, visibility_timeout=float(queue.visibility_timeout), redrive=redrive)
+
+
+def stream_config(stream: Stream) -> StreamConfig:
+    """A simulated Kinesis or DynamoDB stream as the engine sees it: its shards and retention."""
+    return StreamConfig(stream.arn, stream.kind, stream.shard_count, retention=stream.retention_hours * 3600.0)
 
 
 def all_function_configs() -> list[FunctionConfig]:

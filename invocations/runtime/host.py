@@ -27,14 +27,12 @@ from ..engine.simulator import Engine, InvokeRequest
 from ..engine.sources.async_payloads import s3_event
 from ..engine.sources.context import MappingSpec, PollerContext
 from ..engine.sources.mapping import create_poller
-from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
-from ..engine.sources.stream_store import StreamConfig
 from ..models import BucketNotification, EventSourceMapping, MappingState, Queue, Stream
 from ..services import event_source_mapping_settle, simulation_clock_ensure
 from . import gauges
 from .connection import CONFIG_VERSION, INBOX
 from .deferred_releases import DeferredReleases
-from .engine_config import account_config, all_function_configs
+from .engine_config import account_config, all_function_configs, queue_config, stream_config
 from .invoke_client import WAKE_CHANNEL, reply, reply_error
 from .publisher import Publisher
 from .python_executor import PythonExecutor, SandboxPolicy
@@ -138,14 +136,7 @@ class EngineHost:
         self.queue_arns = []
         for queue in Queue.objects.select_related("dead_letter_queue"):
             self.queue_arns.append(queue.arn)
-            redrive = None
-            if queue.dead_letter_queue is not None and queue.max_receive_count:
-                redrive = RedrivePolicy(queue.dead_letter_queue.arn, queue.max_receive_count)
-            self.queues.create_queue(
-                QueueConfig(
-                    queue.arn, fifo=queue.fifo, visibility_timeout=float(queue.visibility_timeout), redrive=redrive
-                )
-            )
+            self.queues.create_queue(queue_config(queue))
         self.targets.region = registry.account.region
         self.targets.s3_triggers = [
             S3Trigger(n.bucket.name, n.function.name + (f":{n.qualifier}" if n.qualifier else ""), n.prefix, n.suffix)
@@ -153,9 +144,7 @@ class EngineHost:
             if any(e.startswith("s3:ObjectCreated:") for e in n.events)
         ]
         for stream in Stream.objects.all():
-            self.streams.create_stream(
-                StreamConfig(stream.arn, stream.kind, stream.shard_count, retention=stream.retention_hours * 3600.0)
-            )
+            self.streams.create_stream(stream_config(stream))
         self._sync_pollers()
         self._config_version = version  # only now: a reload that failed half-way is tried again next step
 

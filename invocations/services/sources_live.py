@@ -6,11 +6,10 @@ import json
 from typing import Any
 
 from .. import selectors
-from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
-from ..engine.sources.stream_store import StreamConfig
 from ..errors import InvalidParameterValueException
-from ..models import Queue, Stream
+from ..models import Stream
 from ..runtime.connection import redis_client
+from ..runtime.engine_config import queue_config, stream_config
 from ..runtime.redis_store import RedisQueueStore, RedisStreamStore
 from ..runtime.shared_clock import SharedClock
 
@@ -28,7 +27,7 @@ def queue_message_send(*, queue: str, body: str) -> str:
         raise InvalidParameterValueException("FIFO queues need a MessageGroupId; use the SQS API for them.")
     client = redis_client()
     store = RedisQueueStore(client)
-    store.create_queue(_queue_config(target))  # a no-op once the engine host has created it
+    store.create_queue(queue_config(target))  # a no-op once the engine host has created it
     return store.send_message(target.arn, body, now=SharedClock(client).now())
 
 
@@ -43,15 +42,6 @@ def stream_record_put(*, stream: str, partition_key: str, data: Any) -> dict[str
         data = json.dumps(data)
     client = redis_client()
     store = RedisStreamStore(client)
-    config = StreamConfig(source.arn, source.kind, source.shard_count, retention=source.retention_hours * 3600.0)
-    store.create_stream(config)  # a no-op once the engine host has created it
+    store.create_stream(stream_config(source))  # a no-op once the engine host has created it
     record = store.put_record(source.arn, partition_key, data, now=SharedClock(client).now())
     return {"ShardId": record.shard_id, "SequenceNumber": record.sequence_number}
-
-
-def _queue_config(queue: Queue) -> QueueConfig:
-    """The queue as the engine host declares it (host.reload): visibility timeout and redrive policy."""
-    redrive = None
-    if queue.dead_letter_queue is not None and queue.max_receive_count:
-        redrive = RedrivePolicy(queue.dead_letter_queue.arn, queue.max_receive_count)
-    return QueueConfig(queue.arn, fifo=queue.fifo, visibility_timeout=float(queue.visibility_timeout), redrive=redrive)
