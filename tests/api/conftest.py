@@ -20,6 +20,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest, HTTPHeaders
 from botocore.config import Config
 from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCESS_KEY_ID = "AKIALAMBDAVIZTEST001"
@@ -281,3 +282,10 @@ def clock_speed(engine_host):
         simulation_clock_set(factor=factor)
 
     return set_speed
+
+
+def error_of(call) -> ClientError:
+    """The ClientError a boto3 call raises (every API test file asserts on these)."""
+    with pytest.raises(ClientError) as info:
+        call()
+    return info.value

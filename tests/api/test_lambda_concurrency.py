@@ -1,21 +1,14 @@
 """Reserved and provisioned concurrency and GetAccountSettings through real boto3 (semantics §8, §9)."""
 
 import pytest
-from botocore.exceptions import ClientError
 
 from invocations.services import account_settings_update
 
-from .conftest import create_modelled, lambda_api_client
+from .conftest import create_modelled, error_of, lambda_api_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:checkout"
-
-
-def error_of(call) -> ClientError:
-    with pytest.raises(ClientError) as info:
-        call()
-    return info.value
 
 
 @pytest.fixture

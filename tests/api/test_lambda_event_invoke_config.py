@@ -3,21 +3,14 @@
 import datetime
 
 import pytest
-from botocore.exceptions import ClientError
 
 from invocations.services import queue_create, topic_create
 
-from .conftest import create_modelled, lambda_api_client
+from .conftest import create_modelled, error_of, lambda_api_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:checkout"
-
-
-def error_of(call) -> ClientError:
-    with pytest.raises(ClientError) as info:
-        call()
-    return info.value
 
 
 @pytest.fixture

@@ -6,24 +6,17 @@ import json
 import re
 
 import pytest
-from botocore.exceptions import ClientError
 
 from invocations.models import CodeKind, Function
 from invocations.services import function_update_configuration
 
-from .conftest import ROLE, behaviour_zip, create_modelled, lambda_api_client, send_signed, zip_of
+from .conftest import ROLE, behaviour_zip, create_modelled, error_of, lambda_api_client, send_signed, zip_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
 HANDLER_SOURCE = "def handler(event, context):\n    return {'hello': event.get('name')}\n"
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$")
-
-
-def error_of(call) -> ClientError:
-    with pytest.raises(ClientError) as info:
-        call()
-    return info.value
 
 
 def test_create_function_from_a_behaviour_zip_answers_201_with_the_configuration_aws_sends(client):

@@ -8,21 +8,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from botocore.exceptions import ClientError
 
 from invocations.models import InvocationRecord
 
-from .conftest import behaviour_zip, create_modelled, send_signed
+from .conftest import behaviour_zip, create_modelled, error_of, send_signed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FAST = {"duration_ms": 5, "init_ms": 5, "response": {"ok": True}}
-
-
-def error_of(call) -> ClientError:
-    with pytest.raises(ClientError) as info:
-        call()
-    return info.value
 
 
 def body_of(answer) -> object:

@@ -3,22 +3,15 @@
 import datetime
 
 import pytest
-from botocore.exceptions import ClientError
 
 from invocations.services import queue_create, stream_create
 
-from .conftest import create_modelled
+from .conftest import create_modelled, error_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:checkout"
 UUID = "4d3c2b1a-0000-4000-8000-000000000000"
-
-
-def error_of(call) -> ClientError:
-    with pytest.raises(ClientError) as info:
-        call()
-    return info.value
 
 
 @pytest.fixture

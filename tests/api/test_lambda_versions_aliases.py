@@ -1,19 +1,12 @@
 """Versions and aliases through real boto3: PublishVersion, ListVersionsByFunction, Create/Get/Update/Delete/List."""
 
 import pytest
-from botocore.exceptions import ClientError
 
-from .conftest import create_modelled, lambda_api_client
+from .conftest import create_modelled, error_of, lambda_api_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:checkout"
-
-
-def error_of(call) -> ClientError:
-    with pytest.raises(ClientError) as info:
-        call()
-    return info.value
 
 
 @pytest.fixture
