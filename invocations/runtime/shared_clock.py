@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import redis
 
 KEY = "lv:clock"
-CHANGED_CHANNEL = "lv:clock:changed"
 
 # Re-anchor at the current simulated time, then apply the new factor / pause flag. Returns the new state.
 _REANCHOR = """
@@ -26,7 +25,6 @@ if ARGV[2] ~= '' then factor = tonumber(ARGV[2]) end
 if ARGV[3] ~= '' then paused = ARGV[3] end
 redis.call('HSET', KEYS[1], 'anchor_sim', tostring(now), 'anchor_wall', tostring(wall),
            'factor', tostring(factor), 'paused', paused)
-redis.call('PUBLISH', ARGV[4], tostring(now))
 return {tostring(now), tostring(wall), tostring(factor), paused}
 """
 
@@ -42,10 +40,6 @@ class ClockState:
         if self.paused:
             return self.anchor_sim
         return self.anchor_sim + ((time.time() if wall is None else wall) - self.anchor_wall) * self.factor
-
-    def wall_seconds(self, sim_seconds: float) -> float | None:
-        """How long `sim_seconds` of simulated time takes on the wall clock (None while paused)."""
-        return None if self.paused else sim_seconds / self.factor
 
 
 class SharedClock:
@@ -65,7 +59,6 @@ class SharedClock:
                 repr(time.time()),
                 "" if factor is None else repr(float(factor)),
                 "" if paused is None else ("1" if paused else "0"),
-                CHANGED_CHANNEL,
             ],
         )
         state = ClockState(float(raw[0]), float(raw[1]), float(raw[2]), raw[3] in (b"1", "1"))
