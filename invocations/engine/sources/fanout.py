@@ -22,6 +22,7 @@ from .filters import pattern_matches
 from .payloads import iso_ms
 
 MAX_POLICY_KEYS = 5  # SNS: at most 5 attribute names per filter policy
+# SNS's prefix; ⚠ the reasons after it are AWS's where known, otherwise our wording.
 _POLICY_ERROR = "Invalid parameter: FilterPolicy: "
 
 
