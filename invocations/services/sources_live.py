@@ -79,6 +79,8 @@ def topic_publish(
 
 
 def _check_message_attributes(attributes: dict) -> None:
+    if not isinstance(attributes, dict):
+        raise InvalidParameterValueException("Invalid parameter: MessageAttributes: must be a map of attributes.")
     for name, attribute in attributes.items():
         kind = attribute.get("DataType") if isinstance(attribute, dict) else None
         if not isinstance(kind, str) or not kind.startswith(("String", "Number", "Binary")):

@@ -11,6 +11,7 @@ from invocations.errors import (
 )
 from invocations.models import EventRule, TopicSubscription
 from invocations.runtime.connection import CONFIG_VERSION
+from invocations.services.sources_live import event_bus_put_event, topic_publish
 from tests.factories import assert_refused, make_function, make_versions
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +150,51 @@ def test_subscription_and_rule_changes_tell_the_live_host_to_reload(
         services.topic_subscription_delete(subscription=subscription)
     seen.append(redis_client.get(CONFIG_VERSION))
     assert len(set(seen)) == 4
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: topic_publish(topic="nope", message="m"), ResourceNotFoundException, "Topic does not exist"),
+        (
+            lambda: topic_publish(topic="t", message=""),
+            InvalidParameterValueException,
+            "Invalid parameter: Empty message",
+        ),
+        (
+            lambda: topic_publish(topic="t", message="x" * 262_145),
+            InvalidParameterValueException,
+            "Invalid parameter: Message too long",
+        ),
+        (
+            lambda: topic_publish(topic="t", message="m", message_attributes={"a": {"StringValue": "x"}}),
+            InvalidParameterValueException,
+            "Invalid parameter: MessageAttributes: The message attribute 'a' must contain a DataType.",
+        ),
+        (
+            lambda: topic_publish(topic="t", message="m", message_attributes=["a"]),
+            InvalidParameterValueException,
+            "Invalid parameter: MessageAttributes: must be a map of attributes.",
+        ),
+        (
+            lambda: event_bus_put_event(bus="nope", source="s", detail_type="d", detail={}),
+            ResourceNotFoundException,
+            "Event bus nope does not exist.",
+        ),
+        (
+            lambda: event_bus_put_event(bus="b", source="", detail_type="d", detail={}),
+            InvalidParameterValueException,
+            "Parameters Source and DetailType are required.",
+        ),
+        (
+            lambda: event_bus_put_event(bus="b", source="s", detail_type="d", detail=["x"]),
+            InvalidParameterValueException,
+            "Detail is malformed: it must be a JSON object.",
+        ),
+    ],
+)
+def test_publishing_or_putting_a_bad_message_is_refused_before_anything_is_sent(call, error, message, redis_client):
+    services.topic_create(name="t")
+    services.bus_create(name="b")
+    assert_refused(call, error, message)
+    assert redis_client.keys("lv:*") == []  # nothing reached the inbox or an outbox
