@@ -98,10 +98,12 @@ class Queue(models.Model):
 
 
 class _NamedTarget(models.Model):
-    """What a topic and a bus share: a unique name checked by the service's own naming rule."""
+    """What a topic and a bus share: a unique name checked by the service's own naming rule (`check_name`), and
+    the service's conflict message (`taken_message`, with {name})."""
 
     name = models.CharField(max_length=256, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    taken_message = ""
 
     class Meta:
         abstract = True
@@ -121,17 +123,12 @@ class _NamedTarget(models.Model):
     def check_name(name: str) -> None:
         raise NotImplementedError
 
-    taken_message = ""
-
 
 class Topic(_NamedTarget):
     """An SNS topic (a DLQ, a destination, or a fan-out source); its subscriptions invoke functions."""
 
     check_name = staticmethod(rules.check_topic_name)
     taken_message = "Topic already exists: {name}"
-
-    class Meta(_NamedTarget.Meta):
-        pass
 
     @property
     def arn(self) -> str:
