@@ -26,6 +26,8 @@ WATCHED = (
     models.Stream,
     models.Bucket,
     models.BucketNotification,
+    models.TopicSubscription,
+    models.EventRule,
 )
 
 

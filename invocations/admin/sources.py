@@ -1,10 +1,11 @@
-"""Simulated queues, topics, buses, buckets (with their notifications) and streams."""
+"""Simulated queues, topics (with their subscriptions), buses (with their rules), buckets (with their
+notifications) and streams."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from ..models import Bucket, BucketNotification, EventBus, Queue, Stream, Topic
+from ..models import Bucket, BucketNotification, EventBus, EventRule, Queue, Stream, Topic, TopicSubscription
 
 
 @admin.register(Queue)
@@ -19,17 +20,49 @@ class QueueAdmin(admin.ModelAdmin):
         return obj.fifo
 
 
+class TopicSubscriptionInline(admin.TabularInline):
+    model = TopicSubscription
+    extra = 0
+    fields = ["function", "qualifier", "filter_policy"]
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "arn", "created_at"]
     search_fields = ["name"]
     readonly_fields = ["arn"]
+    inlines = [TopicSubscriptionInline]
+
+
+@admin.register(TopicSubscription)
+class TopicSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "topic", "function", "qualifier", "filter_policy"]
+    list_filter = ["topic"]
+    search_fields = ["topic__name", "function__name"]
+    list_select_related = ["topic", "function"]
+    readonly_fields = ["arn"]
+
+
+class EventRuleInline(admin.TabularInline):
+    model = EventRule
+    extra = 0
+    fields = ["name", "event_pattern", "function", "qualifier", "enabled"]
 
 
 @admin.register(EventBus)
 class EventBusAdmin(admin.ModelAdmin):
     list_display = ["name", "arn", "created_at"]
     search_fields = ["name"]
+    readonly_fields = ["arn"]
+    inlines = [EventRuleInline]
+
+
+@admin.register(EventRule)
+class EventRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "bus", "function", "qualifier", "enabled", "event_pattern"]
+    list_filter = ["bus", "enabled"]
+    search_fields = ["name", "bus__name", "function__name"]
+    list_select_related = ["bus", "function"]
     readonly_fields = ["arn"]
 
 

@@ -10,6 +10,7 @@ from .functions import Function
 from .mappings import EventSourceMapping, MappingState, StartingPosition
 from .records import InvocationMinute, InvocationRecord
 from .sources import Bucket, BucketNotification, EventBus, Queue, Stream, StreamKind, Topic
+from .subscriptions import EventRule, TopicSubscription
 from .versions import Version
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "CodeKind",
     "EventBus",
     "EventInvokeConfig",
+    "EventRule",
     "EventSourceMapping",
     "InvocationMinute",
     "InvocationRecord",
@@ -36,5 +38,6 @@ __all__ = [
     "StreamKind",
     "TargetGroup",
     "Topic",
+    "TopicSubscription",
     "Version",
 ]

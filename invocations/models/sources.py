@@ -97,13 +97,16 @@ class Queue(models.Model):
         return {"deadLetterTargetArn": self.dead_letter_queue.arn, "maxReceiveCount": self.max_receive_count}
 
 
-class Topic(models.Model):
-    """An SNS topic (a DLQ, a destination, or a fan-out source)."""
+class _NamedTarget(models.Model):
+    """What a topic and a bus share: a unique name checked by the service's own naming rule (`check_name`), and
+    the service's conflict message (`taken_message`, with {name})."""
 
     name = models.CharField(max_length=256, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    taken_message = ""
 
     class Meta:
+        abstract = True
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -112,34 +115,34 @@ class Topic(models.Model):
     def clean(self) -> None:
         checks = RuleChecks()
         with checks.rule("name"):
-            rules.check_topic_name(self.name or "")
-        _unique(checks, Topic, self, f"Topic already exists: {self.name}", name=self.name)
+            self.check_name(self.name or "")
+        _unique(checks, type(self), self, self.taken_message.format(name=self.name), name=self.name)
         checks.raise_any()
+
+    @staticmethod
+    def check_name(name: str) -> None:
+        raise NotImplementedError
+
+
+class Topic(_NamedTarget):
+    """An SNS topic (a DLQ, a destination, or a fan-out source); its subscriptions invoke functions."""
+
+    check_name = staticmethod(rules.check_topic_name)
+    taken_message = "Topic already exists: {name}"
 
     @property
     def arn(self) -> str:
         return arns.sns_topic_arn(self.name, **AccountSettings.load().where)
 
 
-class EventBus(models.Model):
-    """An EventBridge event bus (a destination for invocation records)."""
+class EventBus(_NamedTarget):
+    """An EventBridge event bus (a destination for invocation records); its rules invoke functions."""
 
-    name = models.CharField(max_length=256, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    check_name = staticmethod(rules.check_bus_name)
+    taken_message = "Event bus {name} already exists."
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(_NamedTarget.Meta):
         verbose_name_plural = "event buses"
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        checks = RuleChecks()
-        with checks.rule("name"):
-            rules.check_bus_name(self.name or "")
-        _unique(checks, EventBus, self, f"Event bus {self.name} already exists.", name=self.name)
-        checks.raise_any()
 
     @property
     def arn(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InvalidParameterValueException
+from ..errors import InvalidParameterValueException, ValidationException
 
 # Those services have their own error types; LambdaViz reports their rules with InvalidParameterValueException and,
 # where known, their own message text.
@@ -12,6 +12,7 @@ from ..errors import InvalidParameterValueException
 _QUEUE_RE = re.compile(r"^[a-zA-Z0-9_-]{1,80}$")
 _TOPIC_RE = re.compile(r"^[a-zA-Z0-9_-]{1,256}$")
 _BUS_RE = re.compile(r"^[/\.\-_A-Za-z0-9]{1,256}$")
+_RULE_RE = re.compile(r"^[\.\-_A-Za-z0-9]{1,64}$")
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _STREAM_RE = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
 _TABLE_RE = re.compile(r"^[a-zA-Z0-9_.-]{3,255}$")
@@ -74,6 +75,14 @@ def check_topic_name(name: str) -> None:
 def check_bus_name(name: str) -> None:
     if not _BUS_RE.match(name):
         raise InvalidParameterValueException(f"Event bus name {name} is invalid.")
+
+
+def check_rule_name(name: str) -> None:
+    if not _RULE_RE.match(name):
+        raise ValidationException(
+            f"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must "
+            "satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+ and have length less than or equal to 64"
+        )
 
 
 def check_bucket_name(name: str) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from ..engine.config import AccountConfig, AliasConfig, AsyncConfig, FunctionConfig, VersionConfig
+from ..engine.sources.fanout import BusRule, TopicSubscriber
 from ..engine.sources.queue_store import QueueConfig, RedrivePolicy
 from ..engine.sources.stream_store import StreamConfig
 from ..errors import LambdaError
-from ..models import AccountSettings, CodeKind, Function, Queue, Stream
+from ..models import AccountSettings, CodeKind, EventRule, Function, Queue, Stream, TopicSubscription
 from ..models.configuration import FunctionConfiguration
 from .python_executor import PythonCode
 
@@ -101,3 +102,19 @@ def all_function_configs() -> list[FunctionConfig]:
         "provisioned_concurrency_configs__alias",
     )
     return [function_config(fn) for fn in functions]
+
+
+def topic_subscribers() -> list[TopicSubscriber]:
+    """Every Lambda subscription of every topic, as the runtime fans messages out."""
+    return [
+        TopicSubscriber(s.topic.arn, s.target, str(s.subscription_id), s.filter_policy)
+        for s in TopicSubscription.objects.select_related("topic", "function")
+    ]
+
+
+def bus_rules() -> list[BusRule]:
+    """Every enabled EventBridge rule (a disabled rule matches nothing)."""
+    return [
+        BusRule(r.bus.arn, r.name, r.target, r.event_pattern)
+        for r in EventRule.objects.filter(enabled=True).select_related("bus", "function")
+    ]

@@ -32,7 +32,14 @@ from ..services import event_source_mapping_settle, simulation_clock_ensure
 from . import gauges
 from .connection import CONFIG_VERSION, INBOX
 from .deferred_releases import DeferredReleases
-from .engine_config import account_config, all_function_configs, queue_config, stream_config
+from .engine_config import (
+    account_config,
+    all_function_configs,
+    bus_rules,
+    queue_config,
+    stream_config,
+    topic_subscribers,
+)
 from .invoke_client import WAKE_CHANNEL, reply, reply_error
 from .publisher import Publisher
 from .python_executor import PythonExecutor, SandboxPolicy
@@ -138,6 +145,9 @@ class EngineHost:
             self.queue_arns.append(queue.arn)
             self.queues.create_queue(queue_config(queue))
         self.targets.region = registry.account.region
+        self.targets.account_id = registry.account.account_id
+        self.targets.subscriptions = topic_subscribers()
+        self.targets.rules = bus_rules()
         self.targets.s3_triggers = [
             S3Trigger(n.bucket.name, n.function.name + (f":{n.qualifier}" if n.qualifier else ""), n.prefix, n.suffix)
             for n in BucketNotification.objects.select_related("bucket", "function")

@@ -28,6 +28,12 @@ from .sources import (
     stream_create,
     topic_create,
 )
+from .subscriptions import (
+    event_rule_create,
+    event_rule_delete,
+    topic_subscription_create,
+    topic_subscription_delete,
+)
 from .versions import version_delete, version_publish
 
 __all__ = [
@@ -43,6 +49,8 @@ __all__ = [
     "bucket_notification_create",
     "bus_create",
     "event_invoke_config_delete",
+    "event_rule_create",
+    "event_rule_delete",
     "event_invoke_config_put",
     "event_invoke_config_update",
     "event_source_mapping_create",
@@ -64,6 +72,8 @@ __all__ = [
     "stream_create",
     "target_group_create",
     "topic_create",
+    "topic_subscription_create",
+    "topic_subscription_delete",
     "version_delete",
     "version_publish",
 ]

@@ -16,6 +16,7 @@ from ..models import (
     Bucket,
     EventBus,
     EventInvokeConfig,
+    EventRule,
     EventSourceMapping,
     Function,
     Queue,
@@ -24,6 +25,7 @@ from ..models import (
     StreamKind,
     TargetGroup,
     Topic,
+    TopicSubscription,
 )
 from .aliases import alias_create, alias_update
 from .async_config import event_invoke_config_put
@@ -31,6 +33,7 @@ from .front_doors import api_stage_create, api_stage_update, rest_api_create, ta
 from .functions import function_create, function_update_code
 from .mappings import event_source_mapping_create, event_source_mapping_settle
 from .sources import bucket_create, bucket_notification_create, bus_create, queue_create, stream_create, topic_create
+from .subscriptions import event_rule_create, topic_subscription_create
 from .versions import version_publish
 
 CHECKOUT_V1 = {
@@ -57,6 +60,9 @@ CLICKSTREAM = {
     "error_type": "PoisonRecordError",
     "error_message": "Cannot parse click event",
 }
+FAILURE_ALERTS = {"duration_ms": {"mean": 60, "stddev": 15}, "init_ms": 250, "memory_used_mb": 48}
+# The default bus's rule: what Lambda sends there for a failed async invocation (semantics §2).
+FAILED_INVOCATIONS = {"source": ["lambda"], "detail-type": ["Lambda Function Invocation Result - Failure"]}
 THUMBNAILER = {
     "duration_ms": {"mean": 1800, "stddev": 400},
     "init_ms": 900,
@@ -83,10 +89,7 @@ def demo_seed() -> DemoSummary:
     _order_pipeline(summary)
     _clickstream(summary)
     _thumbnailer(summary)
-    bus = EventBus.objects.filter(name="default").first()
-    summary.note(bus is None, "event bus default")
-    if bus is None:
-        bus_create(name="default")
+    _failure_alerts(summary)
     return summary
 
 
@@ -247,3 +250,26 @@ def _thumbnailer(summary: DemoSummary) -> None:
     bucket = bucket or bucket_create(name="lambdaviz-uploads")
     if not bucket.notifications.filter(function=thumbnailer).exists():
         bucket_notification_create(bucket=bucket, function=thumbnailer, suffix=".jpg")
+
+
+def _failure_alerts(summary: DemoSummary) -> None:
+    """thumbnail-failures (the thumbnailer's on-failure destination) fans out to failure-alerts; the default bus
+    has a rule for Lambda's failure records, ready for any function whose destination is that bus."""
+    alerts, _ = _function(
+        summary,
+        "failure-alerts",
+        description="Subscribed to thumbnail-failures (SNS) and to the default bus's lambda-failures rule.",
+        behaviour_profile=FAILURE_ALERTS,
+    )
+    topic = Topic.objects.get(name="thumbnail-failures")  # made by _thumbnailer
+    subscribed = TopicSubscription.objects.filter(topic=topic, function=alerts).exists()
+    summary.note(not subscribed, "subscription thumbnail-failures → failure-alerts")
+    if not subscribed:
+        topic_subscription_create(topic=topic, function=alerts)
+    bus = EventBus.objects.filter(name="default").first()
+    summary.note(bus is None, "event bus default")
+    bus = bus or bus_create(name="default")
+    rule = EventRule.objects.filter(bus=bus, name="lambda-failures").first()
+    summary.note(rule is None, "rule default/lambda-failures → failure-alerts")
+    if rule is None:
+        event_rule_create(bus=bus, name="lambda-failures", event_pattern=FAILED_INVOCATIONS, function=alerts)

@@ -1,19 +1,25 @@
-"""Live source writes for the dashboard: put a message on a queue or a record on a stream, now in simulated time."""
+"""Live source writes for the dashboard: put a message on a queue or a record on a stream, publish to a topic or put
+an event on a bus, now in simulated time."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from .. import selectors
+from ..engine.sources.fanout import eventbridge_deliveries, eventbridge_event, sns_deliveries
 from ..errors import InvalidParameterValueException
-from ..models import Stream
+from ..models import AccountSettings, Stream
 from ..runtime.connection import redis_client
-from ..runtime.engine_config import queue_config, stream_config
+from ..runtime.engine_config import bus_rules, queue_config, stream_config, topic_subscribers
+from ..runtime.invoke_client import invoke_async
 from ..runtime.redis_store import RedisQueueStore, RedisStreamStore
 from ..runtime.shared_clock import SharedClock
+from ..runtime.targets import outbox_push
 
-MAX_BODY = 262_144  # SQS's 256 KiB message limit
+MAX_BODY = 262_144  # SQS's and SNS's 256 KiB message limit
+MAX_EVENT = 262_144  # EventBridge's 256 KB PutEvents entry limit
 
 
 def queue_message_send(*, queue: str, body: str) -> str:
@@ -45,3 +51,72 @@ def stream_record_put(*, stream: str, partition_key: str, data: Any) -> dict[str
     store.create_stream(stream_config(source))  # a no-op once the engine host has created it
     record = store.put_record(source.arn, partition_key, data, now=SharedClock(client).now())
     return {"ShardId": record.shard_id, "SequenceNumber": record.sequence_number}
+
+
+def topic_publish(
+    *, topic: str, message: str, subject: str | None = None, message_attributes: dict[str, dict] | None = None
+) -> str:
+    """Publish: `topic` is a name or ARN; each subscription whose filter policy accepts the message is invoked
+    asynchronously with an SNS event (through the engine host's inbox). Returns the MessageId."""
+    target = selectors.topic_get(topic)
+    if not message:
+        raise InvalidParameterValueException("Invalid parameter: Empty message")
+    if len(message.encode()) > MAX_BODY:
+        raise InvalidParameterValueException("Invalid parameter: Message too long")
+    if target.name.endswith(".fifo"):
+        raise InvalidParameterValueException("FIFO topics need a MessageGroupId; LambdaViz does not model them.")
+    _check_message_attributes(message_attributes or {})
+    client = redis_client()
+    now = SharedClock(client).now()
+    message_id = str(uuid.uuid4())
+    subscribers = [s for s in topic_subscribers() if s.topic_arn == target.arn]
+    for function, event in sns_deliveries(
+        subscribers, target.arn, message, attributes=message_attributes, message_id=message_id, at=now, subject=subject
+    ):
+        invoke_async(function, event, source="sns", client=client)
+    outbox_push(client, target.arn, message, message_attributes, at=now)
+    return message_id
+
+
+def _check_message_attributes(attributes: dict) -> None:
+    if not isinstance(attributes, dict):
+        raise InvalidParameterValueException("Invalid parameter: MessageAttributes: must be a map of attributes.")
+    for name, attribute in attributes.items():
+        kind = attribute.get("DataType") if isinstance(attribute, dict) else None
+        if not isinstance(kind, str) or not kind.startswith(("String", "Number", "Binary")):
+            raise InvalidParameterValueException(
+                f"Invalid parameter: MessageAttributes: The message attribute '{name}' must contain a DataType."
+            )
+        if not isinstance(attribute.get("StringValue", attribute.get("BinaryValue")), str):
+            raise InvalidParameterValueException(
+                f"Invalid parameter: MessageAttributes: The message attribute '{name}' must contain non-empty "
+                "message attribute value for message attribute type "
+                f"'{kind}'."
+            )
+
+
+def event_bus_put_event(*, bus: str, source: str, detail_type: str, detail: dict[str, Any]) -> str:
+    """PutEvents with one entry: each enabled rule on `bus` whose pattern matches invokes its target
+    asynchronously with the EventBridge event. Returns the event id."""
+    target = selectors.bus_get(bus)
+    if not source or not detail_type:
+        raise InvalidParameterValueException("Parameters Source and DetailType are required.")
+    if not isinstance(detail, dict):
+        raise InvalidParameterValueException("Detail is malformed: it must be a JSON object.")
+    text = json.dumps(detail)
+    if len(text.encode()) > MAX_EVENT:
+        raise InvalidParameterValueException(f"The event must be at most {MAX_EVENT} bytes.")
+    client = redis_client()
+    now = SharedClock(client).now()
+    account = AccountSettings.load()
+    event = eventbridge_event(
+        {"source": source, "detail-type": detail_type, "detail": detail},
+        event_id=str(uuid.uuid4()),
+        at=now,
+        region=account.region,
+        account=account.account_id,
+    )
+    for function, payload in eventbridge_deliveries(bus_rules(), target.arn, event):
+        invoke_async(function, payload, source="eventbridge", client=client)
+    outbox_push(client, target.arn, json.dumps(event), None, at=now)
+    return event["id"]

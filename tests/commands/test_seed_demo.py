@@ -11,12 +11,14 @@ from invocations.models import (
     ApiStage,
     Bucket,
     EventInvokeConfig,
+    EventRule,
     EventSourceMapping,
     Function,
     MappingState,
     Queue,
     Stream,
     TargetGroup,
+    TopicSubscription,
 )
 from tests.factories import db_state
 
@@ -101,6 +103,17 @@ def test_the_thumbnailer_has_a_dlq_destinations_and_an_s3_trigger():
     assert config.on_success == Queue.objects.get(name="thumbnails-done").arn
     assert config.on_failure.startswith("arn:aws:sns:")
     assert Bucket.objects.get(name="lambdaviz-uploads").notifications.get().function == thumbnailer
+
+
+# semantics §2
+def test_the_thumbnailers_failure_topic_fans_out_to_failure_alerts_and_the_default_bus_has_a_failure_rule():
+    seed()
+    config = EventInvokeConfig.objects.get(function__name="thumbnailer")
+    (subscription,) = TopicSubscription.objects.filter(topic__name="thumbnail-failures")
+    assert (subscription.topic.arn, subscription.target) == (config.on_failure, "failure-alerts")
+    rule = EventRule.objects.get(bus__name="default", name="lambda-failures")
+    assert rule.target == "failure-alerts" and rule.enabled
+    assert rule.event_pattern == {"source": ["lambda"], "detail-type": ["Lambda Function Invocation Result - Failure"]}
 
 
 def test_a_generated_admin_password_is_printed_once_and_only_its_hash_is_stored():

@@ -82,6 +82,11 @@ def parse_pattern(source: str) -> Mapping[str, Any]:
     return pattern
 
 
+def pattern_matches(pattern: Mapping[str, Any], event: Any) -> bool:
+    """One parsed pattern against one event (EventBridge rules use the same subset as FilterCriteria)."""
+    return _match_object(pattern, event)
+
+
 def _check_object(pattern: Mapping[str, Any]) -> None:
     for value in pattern.values():
         if isinstance(value, dict):
