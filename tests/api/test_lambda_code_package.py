@@ -83,6 +83,8 @@ def test_code_sha256_and_code_size_are_those_of_the_zip(client):
     assert (modelled["CodeSha256"], modelled["CodeSize"]) == (sha256_b64(behaviour), len(behaviour))
     published = client.publish_version(FunctionName="shop", CodeSha256=sha256_b64(package))
     assert published["CodeSha256"] == sha256_b64(package)
+    # semantics §4: the same package again is no change, so no new version
+    assert client.publish_version(FunctionName="shop")["Version"] == published["Version"] == "1"
 
 
 @pytest.mark.parametrize("entry", ["../evil.py", "/etc/evil.py", "lib/../../evil.py"])
