@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 class Invocation:
     """Mutable and slotted (one per attempt, on the hot path). Executors read request_id, payload, function,
-    version, config, env and cold; the rest is the engine's bookkeeping until completion."""
+    version, config, env, cold and client_context (a sync invoke's decoded ClientContext, else None); the rest is
+    the engine's bookkeeping until completion."""
 
     __slots__ = (
         "request_id",
@@ -36,6 +37,7 @@ class Invocation:
         "on_complete",
         "item",
         "report",
+        "client_context",
     )
 
     def __init__(
@@ -53,6 +55,7 @@ class Invocation:
         attempt: int,
         on_complete: Callable[[InvokeResult], None] | None,
         item: AsyncItem | None,
+        client_context: dict[str, Any] | None = None,
     ) -> None:
         self.request_id = request_id
         self.payload = payload
@@ -69,6 +72,7 @@ class Invocation:
         self.pc_key = pc_key
         self.on_complete = on_complete
         self.item = item
+        self.client_context = client_context
         self.report: ExecutionReport  # set by Engine._executed before anything reads it
 
     @property

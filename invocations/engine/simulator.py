@@ -47,7 +47,8 @@ OnComplete = Callable[[InvokeResult], None]
 
 class InvokeRequest(NamedTuple):
     """One request of Engine.invoke_many: invoke_sync's arguments, or invoke_async's when `event` is True.
-    `on_complete` may be None for a sync request whose result nobody reads (the runtime's traffic)."""
+    `on_complete` may be None for a sync request whose result nobody reads (the runtime's traffic).
+    `client_context` (Invoke's decoded ClientContext) reaches the executor of a sync invoke only, as on AWS."""
 
     target: str
     payload: Any
@@ -55,6 +56,7 @@ class InvokeRequest(NamedTuple):
     on_complete: OnComplete | None = None
     qualifier: str | None = None
     event: bool = False
+    client_context: dict[str, Any] | None = None
 
 
 _SYNC = InvocationType.REQUEST_RESPONSE
@@ -133,6 +135,7 @@ class Engine:
         source: str = "sdk",
         on_complete: OnComplete,
         qualifier: str | None = None,
+        client_context: dict[str, Any] | None = None,
     ) -> None:
         """RequestResponse (semantics §1). `on_complete(result)` runs when the invocation ends in simulated time;
         a throttle (429) calls it at once: Lambda never queues a sync invoke. The result carries the request id."""
@@ -140,7 +143,8 @@ class Engine:
         route = router.cached(target) if qualifier is None else None
         if route is None:
             route = router.resolve(target, qualifier)
-        self._start(route, payload, self.new_request_id(), source, _SYNC, 1, on_complete, None)
+        rid = self.new_request_id()
+        self._start(route, payload, rid, source, _SYNC, 1, on_complete, None, client_context=client_context)
 
     def invoke_async(self, target: str, payload: Any, *, source: str = "sdk", qualifier: str | None = None) -> str:
         """Event (semantics §2): accepted into the internal queue (the caller answers 202); returns the request id."""
@@ -244,7 +248,21 @@ class Engine:
                 vt = route.secondary
             now = self.clock.now()
             payload, source, on_complete = request.payload, request.source, request.on_complete
-            stale = self._admit(route, vt, grant, acquired[0], payload, rid, source, _SYNC, 1, on_complete, None, now)
+            stale = self._admit(
+                route,
+                vt,
+                grant,
+                acquired[0],
+                payload,
+                rid,
+                source,
+                _SYNC,
+                1,
+                on_complete,
+                None,
+                now,
+                client_context=request.client_context,
+            )
             if stale:
                 # Give back the slots granted to the rest of this run; they are taken again from here.
                 self._give_back(acquires, grants, g)
@@ -271,7 +289,17 @@ class Engine:
         except LambdaError as exc:
             return exc
         rid = self.new_request_id()
-        self._start(route, request.payload, rid, request.source, _SYNC, 1, request.on_complete, None)
+        self._start(
+            route,
+            request.payload,
+            rid,
+            request.source,
+            _SYNC,
+            1,
+            request.on_complete,
+            None,
+            client_context=request.client_context,
+        )
         return rid
 
     def async_queue_depth(self) -> int:
@@ -296,6 +324,8 @@ class Engine:
         attempt: int,
         on_complete: OnComplete | None,
         item: AsyncItem | None,
+        *,
+        client_context: dict[str, Any] | None = None,
     ) -> None:
         now = self.clock.now()
         vt = route.primary
@@ -310,7 +340,9 @@ class Engine:
         else:
             pc_key, pc_cap = None, 0
         grant = self._acquire(pc_key, pc_cap, route.pool_key, route.pool_cap)
-        self._admit(route, vt, grant, pc_key, payload, rid, source, itype, attempt, on_complete, item, now)
+        self._admit(
+            route, vt, grant, pc_key, payload, rid, source, itype, attempt, on_complete, item, now, client_context
+        )
 
     def _admit(
         self,
@@ -326,6 +358,7 @@ class Engine:
         on_complete: OnComplete | None,
         item: AsyncItem | None,
         now: float,
+        client_context: dict[str, Any] | None = None,
     ) -> bool:
         """Everything after try_acquire: refuse, or take/create an environment and execute. Returns True when it
         changed the counters itself or called back into unknown code (invoke_many's granted slots are then stale)."""
@@ -354,7 +387,9 @@ class Engine:
                 return True
             env = self.environments.create(vt.function, vt.version, vt.config, vt.pool, ON_DEMAND)
         env.state = _BUSY
-        job = Invocation(rid, payload, route, vt, env, grant, pc_key, now, source, itype, attempt, on_complete, item)
+        job = Invocation(
+            rid, payload, route, vt, env, grant, pc_key, now, source, itype, attempt, on_complete, item, client_context
+        )
         if job.cold:
             self._emit(ColdStartBegan(now, rid, vt.function, vt.version, env.env_id, env.init_type))
         vt.executor.execute(job, self._executed)

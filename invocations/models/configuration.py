@@ -35,6 +35,7 @@ VERSIONED_FIELDS = (
     "code_kind",
     "behaviour_profile",
     "handler_source",
+    "code_archive",
     "code_sha256",
 )
 
@@ -55,6 +56,9 @@ class FunctionConfiguration(models.Model):
     code_kind = models.CharField(max_length=16, choices=CodeKind, default=CodeKind.MODELLED)
     behaviour_profile = models.JSONField(null=True, blank=True)
     handler_source = models.TextField(blank=True)
+    # The deployment package as uploaded through the API (Code.ZipFile), kept whole: the Python runtime extracts it
+    # and GetFunction serves it. Empty for code written in the dashboard or the admin.
+    code_archive = models.BinaryField(blank=True, default=b"", editable=False)
     code_sha256 = models.CharField(max_length=44, editable=False, verbose_name="CodeSha256")
     code_size = models.PositiveBigIntegerField(default=0, editable=False)
     revision_id = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -113,7 +117,10 @@ class FunctionConfiguration(models.Model):
     # --- code ---------------------------------------------------------------------------------------------
 
     def code_bytes(self) -> bytes:
-        """The bytes CodeSha256 is taken over: the handler source, or the profile as canonical JSON."""
+        """The bytes CodeSha256 and CodeSize are taken over: the deployment package (the zip) when one was uploaded,
+        as on AWS; otherwise the handler source, or the profile as canonical JSON."""
+        if self.code_archive:
+            return bytes(self.code_archive)
         if self.code_kind == CodeKind.PYTHON:
             return (self.handler_source or "").encode()
         return json.dumps(self.behaviour_profile or {}, sort_keys=True, separators=(",", ":")).encode()

@@ -27,8 +27,15 @@ def version_config(source: FunctionConfiguration) -> VersionConfig:
         env=_environment(source),
         runtime=source.runtime,
         executor="python" if python else "modelled",
-        code=PythonCode.single_file(source.handler_source, source.handler) if python else None,
+        code=python_code(source) if python else None,
     )
+
+
+def python_code(source: FunctionConfiguration) -> PythonCode:
+    """The uploaded deployment package when there is one (the whole zip), else the source written in the dashboard."""
+    if source.code_archive:
+        return PythonCode(source.handler, archive=bytes(source.code_archive))
+    return PythonCode.single_file(source.handler_source, source.handler)
 
 
 def _environment(source: FunctionConfiguration) -> dict[str, str]:

@@ -275,6 +275,7 @@ class EngineHost:
             on_complete=on_complete,
             qualifier=request.get("qualifier"),
             event=request.get("type", "RequestResponse") == "Event",
+            client_context=request.get("client_context"),
         )
 
     def _invoke_many(self, requests: list[InvokeRequest], origin: str) -> None:

@@ -40,26 +40,31 @@ class SyncInvokeResult:
 
 
 def invoke_sync(
-    target: str, payload: Any, *, wait_s: float, source: str = "sdk", client: redis.Redis | None = None
+    target: str,
+    payload: Any,
+    *,
+    wait_s: float,
+    source: str = "sdk",
+    client: redis.Redis | None = None,
+    client_context: dict[str, Any] | None = None,
 ) -> SyncInvokeResult:
-    """RequestResponse through the host; raises ServiceException if no host answers within `wait_s`."""
+    """RequestResponse through the host; raises ServiceException if no host answers within `wait_s`.
+    `client_context` is Invoke's decoded ClientContext (the handler's context.client_context)."""
     # No socket timeout: redis-py 8's default (5 s) would cut a longer blocking wait short.
     client = client or redis.Redis.from_url(settings.REDIS_URL, socket_timeout=None)
     reply = f"{REPLY_PREFIX}{uuid.uuid4().hex}"
+    request = {
+        "op": "invoke",
+        "type": "RequestResponse",
+        "target": target,
+        "payload": payload,
+        "source": source,
+        "reply": reply,
+    }
+    if client_context is not None:
+        request["client_context"] = client_context
     pipe = client.pipeline(transaction=False)  # one round trip; the request is in the inbox before the wake-up
-    inbox_push(
-        [
-            {
-                "op": "invoke",
-                "type": "RequestResponse",
-                "target": target,
-                "payload": payload,
-                "source": source,
-                "reply": reply,
-            }
-        ],
-        pipe,
-    )
+    inbox_push([request], pipe)
     pipe.publish(WAKE_CHANNEL, b"")
     pipe.execute()
     answer = client.blpop([reply], timeout=max(0.1, wait_s))

@@ -49,9 +49,11 @@ def function_create(
     dead_letter_target_arn: str = "",
     behaviour_profile: dict[str, Any] | None = None,
     handler_source: str | None = None,
+    code_archive: bytes = b"",
     publish: bool = False,
 ) -> Function:
-    """Create a function ($LATEST). Code is a behaviour profile (default) or Python handler source."""
+    """Create a function ($LATEST). Code is a behaviour profile (default) or Python handler source; `code_archive` is
+    the deployment package they came from (the API's zip), kept whole."""
     rules.check_name(name)
     if Function.objects.filter(name=name).exists():
         raise ResourceConflictException(f"Function already exist: {name}")
@@ -69,7 +71,7 @@ def function_create(
     function.set_secret_environment(dict(secret_environment or {}))
     # No code at all means the default behaviour profile.
     profile = behaviour_profile if behaviour_profile is not None or handler_source else {}
-    _set_code(function, profile, handler_source)
+    _set_code(function, profile, handler_source, code_archive)
     validated(function)
     _check_code_storage(function)
     function.save()
@@ -124,15 +126,17 @@ def function_update_code(
     function: Function,
     behaviour_profile: dict[str, Any] | None = None,
     handler_source: str | None = None,
+    code_archive: bytes = b"",
     revision_id: str | None = None,
     publish: bool = False,
 ) -> Function:
-    """Replace $LATEST's code with a behaviour profile or Python handler source (exactly one)."""
+    """Replace $LATEST's code with a behaviour profile or Python handler source (exactly one), and the deployment
+    package they came from (none for code written in the dashboard or the admin)."""
     function = Function.objects.select_for_update().get(pk=function.pk)
     check_revision(function.revision_id, revision_id)
     if behaviour_profile is None and not handler_source:
         raise InvalidParameterValueException("Please provide a source for function code.")
-    _set_code(function, behaviour_profile, handler_source)
+    _set_code(function, behaviour_profile, handler_source, code_archive)
     validated(function)
     _check_code_storage(function)
     function.save()
@@ -161,9 +165,13 @@ def function_delete(*, function: Function, qualifier: str | None = None) -> None
     version_delete(function=function, number=int(qualifier))
 
 
-def _set_code(function: Function, behaviour_profile: dict[str, Any] | None, handler_source: str | None) -> None:
+def _set_code(
+    function: Function, behaviour_profile: dict[str, Any] | None, handler_source: str | None, code_archive: bytes
+) -> None:
     if behaviour_profile is not None and handler_source:
         raise InvalidParameterValueException("Provide either a behaviour profile or Python handler source, not both.")
+    # Code edited without a package replaces the old package, which would otherwise still run and be served.
+    function.code_archive = code_archive
     if handler_source:
         function.code_kind = CodeKind.PYTHON
         function.handler_source = handler_source

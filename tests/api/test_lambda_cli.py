@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,28 @@ def test_the_cli_reads_account_settings_and_sets_reserved_concurrency(aws, tmp_p
     assert json.loads(put.stdout) == {"ReservedConcurrentExecutions": 10}
     settings = json.loads(aws("get-account-settings").stdout)
     assert settings["AccountLimit"]["UnreservedConcurrentExecutions"] == 990
+
+
+def test_the_cli_get_function_gives_a_code_location_that_downloads_the_uploaded_zip(aws, tmp_path):
+    package = behaviour_zip({"duration_ms": 5})
+    (tmp_path / "code.zip").write_bytes(package)
+    created = aws(
+        "create-function",
+        "--function-name",
+        "checkout",
+        "--runtime",
+        "python3.12",
+        "--role",
+        ROLE,
+        "--handler",
+        "lambda_function.handler",
+        "--zip-file",
+        "fileb://code.zip",
+    )
+    assert created.returncode == 0, created.stderr
+    fetched = aws("get-function", "--function-name", "checkout")
+    assert fetched.returncode == 0, fetched.stderr
+    code = json.loads(fetched.stdout)["Code"]
+    assert code["RepositoryType"] == "S3"
+    with urllib.request.urlopen(code["Location"], timeout=10) as response:
+        assert response.read() == package

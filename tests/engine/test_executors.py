@@ -13,6 +13,7 @@ from invocations.engine.executors import ExecutionReport
 from invocations.engine.matching import matching_records
 from invocations.engine.outcomes import Outcome
 from invocations.engine.profile import BehaviourProfile
+from invocations.engine.simulator import InvokeRequest
 
 from .helpers import fixed, function, make
 
@@ -160,3 +161,20 @@ def test_an_executor_that_reports_later_completes_the_invocation_on_the_clock():
     (result,) = sim.results
     assert (result.payload, result.init_ms, result.duration_ms) == ({"real": True}, 5.0, 20.0)
     assert "hello from the handler" in result.log_lines()
+
+
+def test_a_sync_invokes_client_context_reaches_the_executor_and_an_event_invoke_has_none():
+    # semantics §1: ClientContext is passed to the function for synchronous invocations only
+    executor = DeferredExecutor()
+    sim = make(function(versions={"$LATEST": VersionConfig(executor="python")}), executors={"python": executor})
+    context = {"custom": {"cart": "42"}}
+    sim.invoke(client_context=context)
+    sim.engine.invoke_many(
+        [
+            InvokeRequest("fn", {}, client_context={"custom": {"n": 2}}),
+            InvokeRequest("fn", {}),
+            InvokeRequest("fn", {}, event=True, client_context={"custom": {"ignored": True}}),
+        ]
+    )
+    sim.clock.run(until=1.0)
+    assert [job.client_context for job, _ in executor.pending] == [context, {"custom": {"n": 2}}, None, None]

@@ -3,7 +3,9 @@
 - `behaviour.json` at the zip's root: a behaviour profile (invocations/engine/profile.py) → a modelled function.
   It wins when the zip holds Python files as well.
 - otherwise the module the handler names ("lambda_function.handler" → lambda_function.py, "pkg.app.handler" →
-  pkg/app.py) → a Python function whose handler source is that one file. Other files in the zip are not kept.
+  pkg/app.py) must be in the zip → a Python function. The whole zip is kept (the runtime extracts it, so sibling
+  modules, packages and data files are there); the handler module's text is also kept, to be shown.
+Entries that would land outside the task root (an absolute path, a `..` part) make the zip unusable, as on AWS.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from invocations.errors import InvalidParameterValueException
+from invocations.models import CodeKind
+from invocations.models.configuration import FunctionConfiguration
 from invocations.rules.functions import CODE_SIZE_UNZIPPED_MAX
+from invocations.runtime.python_executor.package import is_safe_entry
 
 PROFILE_FILE = "behaviour.json"
 UNZIP_FAILED = "Could not unzip uploaded file. Please check your file, then try to upload again."
@@ -29,8 +34,9 @@ NOT_SUPPORTED = (
 
 @dataclass(frozen=True)
 class FunctionCode:
-    """Exactly one of the two is set."""
+    """Exactly one of behaviour_profile and handler_source is set; `archive` is the zip they came from."""
 
+    archive: bytes
     behaviour_profile: dict[str, Any] | None = None
     handler_source: str | None = None
 
@@ -50,9 +56,12 @@ def code_from_zip(zip_b64: str, *, handler: str) -> FunctionCode:
     try:
         data = base64.b64decode(zip_b64, validate=True)
         archive = zipfile.ZipFile(io.BytesIO(data))
-        files = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+        entries = archive.infolist()
+        files = {info.filename: info for info in entries if not info.is_dir()}
     except (binascii.Error, ValueError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
         raise InvalidParameterValueException(UNZIP_FAILED) from None
+    if not all(is_safe_entry(info.filename) for info in entries):
+        raise InvalidParameterValueException(UNZIP_FAILED)
     # Read nothing before the declared sizes are known to fit (no zip bombs).
     if sum(info.file_size for info in files.values()) > CODE_SIZE_UNZIPPED_MAX:
         raise InvalidParameterValueException(f"Unzipped size must be smaller than {CODE_SIZE_UNZIPPED_MAX} bytes")
@@ -64,7 +73,7 @@ def code_from_zip(zip_b64: str, *, handler: str) -> FunctionCode:
             raise InvalidParameterValueException(f"{PROFILE_FILE} is not valid JSON: {error}") from None
         if not isinstance(profile, dict):
             raise InvalidParameterValueException(f"{PROFILE_FILE} must hold a JSON object (a behaviour profile).")
-        return FunctionCode(behaviour_profile=profile)
+        return FunctionCode(data, behaviour_profile=profile)
     module_path = handler_module_path(handler)
     if module_path is None or module_path not in files:
         shown = module_path or "the module the handler names"
@@ -76,7 +85,7 @@ def code_from_zip(zip_b64: str, *, handler: str) -> FunctionCode:
         source = _read(archive, module_path).decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidParameterValueException(f"{module_path} is not UTF-8 text.") from None
-    return FunctionCode(handler_source=source)
+    return FunctionCode(data, handler_source=source)
 
 
 def handler_module_path(handler: str) -> str | None:
@@ -93,3 +102,20 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError, OSError):
         # Corrupt data, an encrypted member or an unsupported compression method.
         raise InvalidParameterValueException(UNZIP_FAILED) from None
+
+
+def deployment_package(config: FunctionConfiguration) -> bytes:
+    """The zip GetFunction's Code.Location serves: the one uploaded, else one built from the code written in the
+    dashboard or the admin (behaviour.json, or the handler's module), with fixed timestamps so it never changes."""
+    if config.code_archive:
+        return bytes(config.code_archive)
+    if config.code_kind == CodeKind.PYTHON:
+        name, text = handler_module_path(config.handler) or "lambda_function.py", config.handler_source
+    else:
+        name, text = PROFILE_FILE, json.dumps(config.behaviour_profile or {}, indent=2, sort_keys=True)
+    buffer = io.BytesIO()
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16  # rw-r--r-- once unzipped
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(info, text)
+    return buffer.getvalue()

@@ -16,6 +16,7 @@ from invocations.rules.messages import enum_failed
 
 from . import shapes
 from .code import NOT_SUPPORTED, code_from_request
+from .code_location import code_location
 from .common import check_size, dry_run, no_content, paged, request_params, respond, split_qualifier, with_marker
 
 # AWS's limit on a CreateFunction/UpdateFunctionCode request: a 50 MB zip, base64-encoded, plus the JSON around it.
@@ -47,6 +48,7 @@ def create_function(request: HttpRequest) -> HttpResponse:
         role=params["Role"],
         behaviour_profile=code.behaviour_profile,
         handler_source=code.handler_source,
+        code_archive=code.archive,
         publish=bool(params.get("Publish")),
         **{key: value for key, value in optional.items() if value is not None},
     )
@@ -63,8 +65,7 @@ def get_function(request: HttpRequest, function_name: str) -> HttpResponse:
         "Configuration": shapes.function_configuration(
             qualified.configuration, function=qualified.function, where=where, arn=qualified.arn
         ),
-        # ⚠ AWS adds Location, a presigned S3 URL of the zip; LambdaViz keeps no zip to download.
-        "Code": {"RepositoryType": "S3"},
+        "Code": {"RepositoryType": "S3", "Location": code_location(request, qualified)},
     }
     reserved = qualified.function.reserved_concurrency
     if reserved is not None:
@@ -129,6 +130,7 @@ def update_function_code(request: HttpRequest, function_name: str) -> HttpRespon
             function=function,
             behaviour_profile=code.behaviour_profile,
             handler_source=code.handler_source,
+            code_archive=code.archive,
             revision_id=params.get("RevisionId"),
             publish=publish,
         )

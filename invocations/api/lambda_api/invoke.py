@@ -30,6 +30,7 @@ from invocations.runtime.invoke_client import SyncInvokeResult, invoke_async, in
 from invocations.runtime.shared_clock import SharedClock
 
 from ..auth import aws_signed
+from .client_context import client_context_from_header
 from .common import UnknownOperationException, respond
 
 INVOCATION_TYPES = ["RequestResponse", "Event", "DryRun"]
@@ -73,6 +74,7 @@ async def invoke(request: HttpRequest, function_name: str) -> HttpResponse:
     log_type = request.headers.get("X-Amz-Log-Type") or "None"
     if log_type not in LOG_TYPES:
         raise ValidationException(enum_failed(log_type, "logType", LOG_TYPES))
+    client_context = client_context_from_header(request.headers.get("X-Amz-Client-Context"))
     body = request.body
     if invocation_type == "Event" and len(body) > ASYNC_PAYLOAD_LIMIT:
         raise RequestTooLargeException(
@@ -91,7 +93,9 @@ async def invoke(request: HttpRequest, function_name: str) -> HttpResponse:
             target.name, payload, source=SOURCE, client=_redis()
         )
         return respond(request, None, status=202)
-    result = await sync_to_async(wait_for_result, thread_sensitive=False, executor=_waiters)(target, payload)
+    result = await sync_to_async(wait_for_result, thread_sensitive=False, executor=_waiters)(
+        target, payload, client_context
+    )
     return invocation_response(request, result, tail=log_type == "Tail")
 
 
@@ -119,7 +123,7 @@ def resolve(function_name: str, qualifier: str | None) -> Target:
     return Target(f"{name}:{qualified.qualifier}" if qualified.qualifier else name, float(max(timeouts)))
 
 
-def wait_for_result(target: Target, payload: Any) -> SyncInvokeResult:
+def wait_for_result(target: Target, payload: Any, client_context: dict[str, Any] | None = None) -> SyncInvokeResult:
     client = _redis()
     state = _clock().state()
     if state.paused:
@@ -127,7 +131,9 @@ def wait_for_result(target: Target, payload: Any) -> SyncInvokeResult:
     else:
         wait = min(MAX_WAIT_S, (target.timeout_s + INIT_ALLOWANCE_S) / state.factor + WAIT_MARGIN_S)
     try:
-        return invoke_sync(target.name, payload, wait_s=wait, source=SOURCE, client=client)
+        return invoke_sync(
+            target.name, payload, wait_s=wait, source=SOURCE, client=client, client_context=client_context
+        )
     except ServiceException:
         if _clock().state(fresh=True).paused:
             raise ServiceException(PAUSED_MESSAGE.format(wait=wait)) from None

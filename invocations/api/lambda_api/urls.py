@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import account, aliases, concurrency, event_invoke_config, functions, invoke, mappings, versions
+from . import account, aliases, code_location, concurrency, event_invoke_config, functions, invoke, mappings, versions
 from .common import operations, unknown_operation
 
 FUNCTION = "2015-03-31/functions/<str:function_name>"
@@ -88,6 +88,8 @@ urlpatterns = [
         ),
         name="lambda-event-source-mapping",
     ),
+    # Code.Location of GetFunction: a presigned-style URL, downloaded without SigV4 (code_location.py).
+    path("lambda-code/<str:token>", code_location.download_code, name="lambda-code-package"),
     path("2016-08-19/account-settings", operations(GET=account.get_account_settings), name="lambda-account-settings"),
     # Operations LambdaViz does not simulate (policies, tags, layers, URLs, ...) still answer as the API does.
     re_path(r"^20\d\d-\d\d-\d\d/", unknown_operation, name="lambda-unknown-operation"),

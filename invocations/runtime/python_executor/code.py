@@ -1,4 +1,4 @@
-"""What a Python function's `code` holds: the handler setting and the source files of its deployment package."""
+"""What a Python function's `code` holds: the handler setting and its deployment package (a zip and/or sources)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from .package import check_archive
+
 DEFAULT_HANDLER = "lambda_function.lambda_handler"  # AWS's default, and the project's (rules/functions.py)
 
 
 @dataclass(frozen=True, slots=True)
 class PythonCode:
     """`handler` is module.function ("lambda_function.lambda_handler", "src/app.main" or "src.app.main");
-    `files` maps a relative path in the task root to its source text."""
+    `archive` is the uploaded zip, extracted into the task root; `files` maps a relative path in the task root to
+    its source text (written after the archive is extracted)."""
 
     handler: str = DEFAULT_HANDLER
     files: Mapping[str, str] = field(default_factory=dict)
+    archive: bytes = field(default=b"", repr=False)
 
     @classmethod
     def single_file(cls, source: str, handler: str = DEFAULT_HANDLER) -> PythonCode:
@@ -41,7 +45,9 @@ class PythonCode:
         raise TypeError(f"python code must be a str, a mapping or a PythonCode, not {type(code).__name__}")
 
     def checked_files(self) -> dict[str, str]:
-        """The files with safe relative paths only (no absolute path, no '..')."""
+        """The files with safe relative paths only (no absolute path, no '..'); the archive must be safe too."""
+        if self.archive:
+            check_archive(self.archive)
         out = {}
         for name, text in self.files.items():
             path = PurePosixPath(name)

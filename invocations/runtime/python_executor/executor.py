@@ -87,6 +87,7 @@ class _Request:
     region: str
     arn: str
     event: str
+    client_context: dict | None
 
 
 class PythonExecutor:
@@ -159,6 +160,7 @@ class PythonExecutor:
             target.arn.split(":")[3],
             job.route.arn,
             json.dumps(job.payload, default=str),
+            job.client_context,
         )
         self._command("run", request)
 
@@ -377,7 +379,15 @@ class PythonExecutor:
     def _start_invoke(self, worker: Worker, request: _Request) -> None:
         worker.request = request
         worker.thaw()
-        worker.send({"t": "invoke", "id": request.request_id, "event": request.event, "arn": request.arn})
+        worker.send(
+            {
+                "t": "invoke",
+                "id": request.request_id,
+                "event": request.event,
+                "arn": request.arn,
+                "client_context": request.client_context,
+            }
+        )
         if worker.state == IDLE:
             worker.state = RUNNING
             worker.sent_at = time.monotonic()

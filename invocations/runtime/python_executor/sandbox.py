@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .code import PythonCode
+from .package import extract_archive
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 _PROBE = "import ctypes, decimal, importlib, json, logging, resource, traceback; print('ok')"
@@ -167,6 +168,8 @@ class Sandbox:
         for path in (base, runtime, task, tmp):
             path.mkdir(mode=0o700)
         shutil.copyfile(BOOTSTRAP, runtime / "bootstrap.py")
+        if code.archive:
+            extract_archive(code.archive, task)  # the environment's own /var/task
         for name, text in code.checked_files().items():
             target = task / name
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,8 +23,10 @@ def python_config(source: str, handler: str = "lambda_function.handler", **kw) -
 
 def make_job(config: VersionConfig, payload=None, *, env_id: int | None = None, cold: bool = True,
              function: str = "fn", version: str = "$LATEST", qualifier: str | None = None,
-             init_type: str = "on-demand", request_id: str | None = None):  # fmt: skip
-    """What PythonExecutor reads of an engine Invocation: request_id, payload, config, env, cold, target, route."""
+             init_type: str = "on-demand", request_id: str | None = None,
+             client_context: dict | None = None):  # fmt: skip
+    """What PythonExecutor reads of an engine Invocation: request_id, payload, config, env, cold, target, route,
+    client_context."""
     env_id = next(_env_ids) if env_id is None else env_id
     base = ARN.format(name=function)
     return SimpleNamespace(
@@ -35,6 +37,7 @@ def make_job(config: VersionConfig, payload=None, *, env_id: int | None = None, 
         cold=cold,
         target=SimpleNamespace(function=function, version=version, arn=f"{base}:{version}"),
         route=SimpleNamespace(arn=f"{base}:{qualifier}" if qualifier else base),
+        client_context=client_context,
     )
 
 
