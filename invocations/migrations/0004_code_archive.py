@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('invocations', '0002_invocation_records'),
+        ('invocations', '0003_subscriptions_rules'),
     ]
 
     operations = [
