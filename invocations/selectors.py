@@ -155,12 +155,13 @@ def function_get_unqualified(name_or_arn: str) -> Function:
 
 
 def function_list() -> QuerySet[Function]:
-    return Function.objects.select_related("concurrency").order_by("name")
+    # Listings never need the deployment packages (up to 50 MB each); they load on access if ever touched.
+    return Function.objects.select_related("concurrency").defer("code_archive").order_by("name")
 
 
 def version_list(*, function: Function) -> QuerySet[Version]:
     """The published versions, oldest first (ListVersionsByFunction adds $LATEST in front)."""
-    return function.versions.order_by("number")
+    return function.versions.defer("code_archive").order_by("number")
 
 
 def function_concurrency_get(*, function: Function) -> int | None:
