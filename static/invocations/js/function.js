@@ -14,7 +14,7 @@ const name = root.dataset.function;
 const controls = root.dataset.controls === "1";
 const q = (selector) => root.querySelector(selector);
 const svg = q("[data-diagram]");
-const clock = new ClockView(root, root.dataset.apiBase, controls);
+const clock = new ClockView(root, root.dataset.clockUrl, controls);
 const diagram = new Diagram(svg);
 const dots = new Dots(q("[data-dots]"), svg, WIDTH);
 const charts = new Charts(q(".charts-panel"));
@@ -194,7 +194,7 @@ async function loadTraffic() {
   const el = q("[data-traffic-running]");
   if (!el) return;
   try {
-    const { streams } = await getJSON(`${root.dataset.apiBase}traffic`);
+    const { streams } = await getJSON(root.dataset.trafficUrl);
     el.textContent = streams.length
       ? `Running streams: ${streams.map((s) => `${s.name} (${s.rate}/s ${s.kind} → ${s.target.split(":").slice(-1)[0]})`).join(", ")}`
       : "Running streams: none";
