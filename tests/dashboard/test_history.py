@@ -117,7 +117,8 @@ def test_the_history_endpoint_is_public_and_ends_at_the_simulated_now(client, re
 
     demo_seed()
     now = SharedClock(redis_client).now()
-    InvocationRecord.objects.bulk_create([record(now - 3, version="2"), record(now - 3, outcome="Throttled")])
+    at = int(now) - 3 + 0.5  # mid-second, so the 100 ms run stays inside it
+    InvocationRecord.objects.bulk_create([record(at, version="2"), record(at, outcome="Throttled")])
     response = client.get("/dashboard/api/functions/checkout/history?seconds=60")
     assert response.status_code == 200
     body = response.json()
