@@ -109,6 +109,11 @@ def test_reserved_concurrency_zero_makes_throttles_appear(browser, live_url, see
     expect(page.locator('[data-k="thr:sdk"]')).to_contain_text("429")
     expect(page.locator('[data-k="meter-text"]')).to_contain_text("reserved 0")
     expect(page.locator('[data-k="out:Success"]')).to_have_text("0")
+    # The prod alias was called, but nothing ran: its calls show as throttled, not as invocations, and there is no
+    # observed split (it counts executed invocations only).
+    expect(page.locator('[data-k="athr:prod"]')).to_contain_text("throttled")
+    expect(page.locator('[data-k="acount:prod"]')).to_have_text("0 invocations")
+    expect(page.locator('[data-k="wlabel:prod:1"]')).to_have_text("95% configured")
     time.sleep(0.5)
     screenshot(page, "function-checkout-throttled")
     page.goto(f"{live_url}/")

@@ -1,7 +1,5 @@
 """The charts' history (issue 6): per-second series from invocation records and compacted minutes."""
 
-import itertools
-
 import pytest
 
 from invocations.dashboard import history
@@ -9,28 +7,11 @@ from invocations.dashboard.history import invocation_history
 from invocations.models import InvocationRecord
 from invocations.runtime.records import records_compact
 from invocations.runtime.shared_clock import SharedClock
+from tests.factories import invocation_record as record
 
 pytestmark = pytest.mark.django_db
 
 T0 = 1_800_000_000.0  # a simulated second on a minute boundary
-_ids = itertools.count()
-
-
-def record(at: float, *, version="1", outcome="Success", duration_ms=100.0, cold=False, fn="checkout"):
-    started = at - duration_ms / 1000
-    return InvocationRecord(
-        request_id=f"r{next(_ids)}",
-        function=fn,
-        qualifier="prod",
-        executed_version=version if outcome != "Throttled" else "",
-        source="sdk",
-        invocation_type="RequestResponse",
-        outcome=outcome,
-        cold_start=cold,
-        duration_ms=0.0 if outcome == "Throttled" else duration_ms,
-        started_at=at if outcome == "Throttled" else started,
-        completed_at=at,
-    )
 
 
 def by_second(result):
