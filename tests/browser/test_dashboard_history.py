@@ -76,6 +76,12 @@ def test_pending_retries_are_listed_newest_first_and_leave_when_settled(
     expect(page.locator('[data-k="async-retry"]')).to_contain_text("pending · next")
     screenshot(page, "function-clickstream-retries")
     traffic_stream_stop(name="poison")
+    # A page opened now (or reconnecting) takes the waiting retries from its snapshot: no new event is coming
+    # for a simulated minute.
+    page.reload()
+    expect(page.locator("#lv-conn")).to_have_text("live")
+    expect(retries).to_have_count(8)
+    expect(retries.first).to_contain_text("attempt 2 at")
     # Minutes pass in seconds: every event gets its last attempt, fails, and is dropped (RetriesExhausted).
     SharedClock(redis_db).set_speed(60)
     expect(page.locator("[data-retries] li[data-retry]")).to_have_count(0, timeout=20000)

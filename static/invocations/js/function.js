@@ -222,6 +222,7 @@ new LiveSocket(root.dataset.wsPath, {
   onSnapshot: (snapshot) => {
     snapshots += 1;
     if (snapshots > 1) loadHistory();
+    diagram.retries.load(snapshot.pending_retries);
     clock.update({ factor: snapshot.account.clock_factor, paused: snapshot.account.clock_paused });
     const fn = snapshot.functions?.[0];
     if (fn && diagram.topology) {

@@ -20,6 +20,12 @@ export class PendingRetries {
     if (this.items.size > KEEP) this.items.delete(this.items.keys().next().value);
   }
 
+  // A snapshot's list (the queue as it is now) replaces what the events said; the latest due ends up first.
+  load(facts) {
+    this.items.clear();
+    for (const fact of [...(facts || [])].sort((a, b) => a.retry_at - b.retry_at)) this.scheduled(fact);
+  }
+
   settled(requestId) {
     if (this.items.delete(requestId)) this.left.settled += 1;
   }
