@@ -281,12 +281,13 @@ export class Diagram {
       this.throttleAt.set(id, { at: now, n: (this.throttleAt.get(id)?.n || 0) + 1 });
     } else if (event.type === "RetryScheduled") {
       this.retries.scheduled(event);
-    } else if (event.type === "AsyncEventProcessed" || event.type === "AsyncEventDropped") {
+    } else if (event.type === "AsyncEventProcessed") {
       this.retries.settled(event.request_id);
     } else if (event.type === "DeliveredToDLQ" || event.type === "DestinationDelivered") {
       this.delivered.set(event.arn, (this.delivered.get(event.arn) || 0) + 1);
     } else if (event.type === "AsyncEventDropped") {
-      this.set("async-dropped", `dropped: ${event.reason || event.cause || "expired"}`);
+      this.retries.settled(event.request_id);
+      this.set("async-dropped", `dropped: ${event.condition || "expired"}`);
     } else if (event.type === "BatchFailed" && event.reason === "Throttled") {
       const m = this.topology.invokers.mappings.find((x) => event.esm && x.uuid === event.esm);
       if (m) this.throttleAt.set(`esm:${m.uuid}`, { at: now, n: (this.throttleAt.get(`esm:${m.uuid}`)?.n || 0) + 1 });
