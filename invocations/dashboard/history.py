@@ -18,7 +18,7 @@ from ..models import InvocationMinute, InvocationRecord
 
 WINDOW_S = 300  # the live charts keep 300 one-second buckets (static/invocations/js/series.js, Buckets)
 MAX_WINDOW_S = 3600
-MAX_SAMPLE = 20_000  # rows read for percentiles and concurrency: page load stays fast at 10,000 invocations/s
+MAX_SAMPLE = 20_000  # rows read into Python for percentiles and concurrency, however many records there are
 THROTTLED = "Throttled"
 TIMEOUT = "Timeout"
 SUCCESS = "Success"

@@ -83,3 +83,11 @@ def test_bad_queue_requests_get_aws_shaped_errors(client, redis_client, params, 
     response = client.get(URL, params)
     assert response.status_code == status
     assert response["x-amzn-ErrorType"] == error_type
+
+
+def test_an_unreachable_redis_is_a_service_exception_not_an_html_page(client, queues, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    response = client.get(URL, {"arn": arn("orders-dlq")})
+    assert response.status_code == 500
+    assert response["x-amzn-ErrorType"] == "ServiceException"
+    assert response.json()["Type"] == "Service"
