@@ -174,3 +174,21 @@ def test_the_alias_versions_form_posts_to_the_url_of_the_chosen_alias(browser, l
     assert wait_until(lambda: Alias.objects.get(function__name="checkout", name="test").function_version == "1")
     assert Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.05  # only the chosen one
     context.close()
+
+
+def test_an_alias_counts_executed_invocations_and_its_throttled_calls_apart(page, live_url, seeded, console_errors):
+    # A frame's edges for prod: 14 calls (10 by the SDK, 4 by API Gateway), 8 of them ran (6 on v1, 2 on v2).
+    page.goto(f"{live_url}/functions/checkout/")
+    split = page.evaluate(
+        """async () => {
+          const { aliasTraffic } = await import('/static/invocations/js/diagram.js');
+          const edges = {'sdk->prod': 10, 'apigateway->prod': 4, 'prod->1': 6, 'prod->2': 2,
+                         'sdk->dev': 3, 'dev->$LATEST': 3, 'sdk->1': 5};
+          return aliasTraffic(edges, [{name: 'prod'}, {name: 'dev'}, {name: 'test'}]);
+        }"""
+    )
+    assert split == {
+        "prod": {"calls": 14, "executed": 8, "throttled": 6, "byVersion": {"1": 6, "2": 2}},
+        "dev": {"calls": 3, "executed": 3, "throttled": 0, "byVersion": {"$LATEST": 3}},
+    }
+    assert console_errors == []
