@@ -13,6 +13,8 @@ urlpatterns = [
     # Reads (anyone)
     path("dashboard/api/functions/<str:name>/topology", api.function_topology, name="api-topology"),
     path("dashboard/api/functions/<str:name>/logs", api.function_logs, name="api-logs"),
+    path("dashboard/api/functions/<str:name>/history", api.function_history, name="api-history"),
+    path("dashboard/api/queues/messages", api.queue_messages, name="api-queue-messages"),
     path("dashboard/api/delivered", api.delivered, name="api-delivered"),
     path("dashboard/api/traffic", api.traffic_list, name="api-traffic"),
     # Controls (staff, CSRF)

@@ -8,6 +8,7 @@ from .dashboard.http import controls_allowed
 from .errors import ResourceNotFoundException
 from .runtime.snapshot import function_summary
 from .runtime.traffic import KINDS, PATTERNS
+from .ws_routing import live_path
 
 CLOCK_SPEEDS = (0.5, 1, 2, 5, 10, 60)
 
@@ -25,6 +26,7 @@ def home(request):
             "controls": controls_allowed(request),
             "scenarios": actions.SCENARIOS,
             "clock_speeds": CLOCK_SPEEDS,
+            "ws_path": live_path(),
         },
     )
 
@@ -53,5 +55,6 @@ def function_detail(request, name: str):
             "traffic_kinds": KINDS,
             "traffic_patterns": PATTERNS,
             "clock_speeds": CLOCK_SPEEDS,
+            "ws_path": live_path(function.name),
         },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from django.apps import apps
 
 from invocations import services
 from invocations.errors import LambdaError
-from invocations.models import Function, Queue, Stream, Version
+from invocations.models import Function, InvocationRecord, Queue, Stream, Version
 
 
 def make_function(name: str = "fn", **config: Any) -> Function:
@@ -27,6 +28,30 @@ def make_versions(function: Function, *error_rates: float) -> list[Version]:
 
 def make_queue(name: str = "q", **config: Any) -> Queue:
     return services.queue_create(name=name, **config)
+
+
+_record_ids = itertools.count()
+
+
+def invocation_record(
+    at: float, *, version="1", outcome="Success", duration_ms=100.0, cold=False, fn="checkout"
+) -> InvocationRecord:
+    """An unsaved record as the runtime writes it: completed at simulated time `at`, after `duration_ms`."""
+    throttled = outcome == "Throttled"
+    return InvocationRecord(
+        request_id=f"r{next(_record_ids)}",
+        function=fn,
+        qualifier="prod",
+        executed_version="" if throttled else version,
+        source="sdk",
+        invocation_type="RequestResponse",
+        outcome=outcome,
+        throttle_reason="ReservedFunctionConcurrentInvocationLimitExceeded" if throttled else "",
+        cold_start=cold,
+        duration_ms=0.0 if throttled else duration_ms,
+        started_at=at if throttled else at - duration_ms / 1000,
+        completed_at=at,
+    )
 
 
 def make_stream(name: str = "s", kind: str = "kinesis", shard_count: int = 1) -> Stream:

@@ -11,10 +11,10 @@ from .. import selectors
 from ..errors import InvalidParameterValueException, ResourceNotFoundException
 from ..runtime.traffic import TrafficStream
 from ..services import event_invoke_config_put, provisioned_concurrency_delete, provisioned_concurrency_put
-from ..services.clock import simulation_clock_set
-from ..services.sources_live import queue_message_send, stream_record_put
+from ..services.clock import simulation_clock_now, simulation_clock_set
+from ..services.sources_live import PEEK_LIMIT, queue_message_send, queue_messages_peek, stream_record_put
 from ..services.traffic import traffic_burst_send, traffic_stream_list, traffic_stream_start, traffic_stream_stop
-from . import actions, forms, topology
+from . import actions, forms, history, topology
 from .http import read_endpoint, staff_action
 
 
@@ -44,11 +44,26 @@ def function_logs(request: HttpRequest, name: str) -> dict:
 
 @require_GET
 @read_endpoint
+def function_history(request: HttpRequest, name: str) -> dict:
+    seconds = forms.cleaned(forms.HistoryForm, request.GET.dict())["seconds"] or history.WINDOW_S
+    function = _function(name)
+    return history.invocation_history(function=function.name, until=simulation_clock_now(), seconds=seconds)
+
+
+@require_GET
+@read_endpoint
 def delivered(request: HttpRequest) -> dict:
     arn = request.GET.get("arn", "")
     if not arn.startswith("arn:"):
         raise InvalidParameterValueException("Give the destination's ARN as ?arn=.")
     return {"arn": arn, "records": topology.delivered_records(arn)}
+
+
+@require_GET
+@read_endpoint
+def queue_messages(request: HttpRequest) -> dict:
+    values = forms.cleaned(forms.QueueMessagesForm, request.GET.dict())
+    return queue_messages_peek(queue=values["arn"], limit=values["limit"] or PEEK_LIMIT)
 
 
 @require_GET

@@ -114,3 +114,12 @@ class StreamRecordForm(forms.Form):
 class ClockForm(forms.Form):
     factor = forms.FloatField(min_value=0.001, required=False)
     paused = forms.NullBooleanField(required=False)
+
+
+class HistoryForm(forms.Form):
+    seconds = forms.IntegerField(min_value=1, max_value=3600, required=False)
+
+
+class QueueMessagesForm(forms.Form):
+    arn = forms.CharField(max_length=350)
+    limit = forms.IntegerField(min_value=1, max_value=50, required=False)

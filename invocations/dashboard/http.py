@@ -64,7 +64,8 @@ def staff_action(view: Callable[..., Any]) -> Callable[..., JsonResponse]:
 
 
 def read_endpoint(view: Callable[..., Any]) -> Callable[..., JsonResponse]:
-    """A GET endpoint anyone may read; LambdaError → its AWS-shaped body."""
+    """A GET endpoint anyone may read; LambdaError → its AWS-shaped body, anything else (Redis down) → a 500 in
+    the same shape."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
@@ -72,5 +73,8 @@ def read_endpoint(view: Callable[..., Any]) -> Callable[..., JsonResponse]:
             return JsonResponse(view(request, *args, **kwargs), safe=False)
         except LambdaError as error:
             return error_response(error)
+        except Exception:
+            log.exception("dashboard read %s failed", view.__name__)
+            return error_response(ServiceException("The simulator could not complete the request."))
 
     return wrapped

@@ -92,6 +92,8 @@ def function_topology(function: Function) -> dict[str, Any]:
         }
         for c in selectors.provisioned_concurrency_list(function=function).select_related("alias", "version")
     ]
+    targets = {m["arn"] for m in mappings if m["kind"] == "sqs"} | {m.get("dlq_arn", "") for m in mappings}
+    targets |= {function.dead_letter_target_arn} | {c[k] for c in configs for k in ("on_success", "on_failure")}
     profile = function.behaviour_profile or {}
     duration = profile.get("duration_ms") or {}
     return {
@@ -103,6 +105,7 @@ def function_topology(function: Function) -> dict[str, Any]:
         "invokers": {"api_stages": stages, "target_groups": groups, "async": async_sources, "mappings": mappings},
         "event_invoke_configs": configs,
         "provisioned": provisioned,
+        "queue_arns": _simulated_queues(targets),
         "profile": {
             "duration_mean_ms": duration.get("mean", 100) if isinstance(duration, dict) else duration,
             "duration_stddev_ms": duration.get("stddev", 20) if isinstance(duration, dict) else 0,
@@ -111,6 +114,12 @@ def function_topology(function: Function) -> dict[str, Any]:
             "timeout_rate": profile.get("timeout_rate", 0.0),
         },
     }
+
+
+def _simulated_queues(arns: set[str]) -> list[str]:
+    """Which of these ARNs are simulated SQS queues (their messages can be looked at), sorted."""
+    names = {arn.rsplit(":", 1)[-1]: arn for arn in arns if arn and arn.startswith("arn:aws:sqs:")}
+    return sorted(q.arn for q in Queue.objects.filter(name__in=names) if q.arn == names[q.name])
 
 
 def source_choices() -> dict[str, list[dict[str, str]]]:

@@ -11,6 +11,7 @@ from .. import selectors
 from ..models import Function
 from . import gauges
 from .connection import redis_client
+from .redis_store import RedisAsyncQueue
 from .traffic import traffic_list
 
 
@@ -33,6 +34,9 @@ def function_summary(function: Function) -> dict[str, Any]:
     }
 
 
+PENDING_SCAN = 200  # waiting async events looked at for a function's pending retries (the latest due)
+
+
 def live_snapshot(function: str | None = None) -> dict[str, Any]:
     """The account, or one function, as it is now (configuration from the database)."""
     account = selectors.account_settings_get()
@@ -51,17 +55,49 @@ def live_snapshot(function: str | None = None) -> dict[str, Any]:
             "clock_paused": account.clock_paused,
         },
         "functions": [function_summary(fn) for fn in functions],
-        **_live(),
+        **_live(function),
     }
 
 
-def _live() -> dict[str, Any]:
-    """Redis-held live state: the host's latest gauges and the running traffic streams (empty without Redis)."""
+def _live(function: str | None) -> dict[str, Any]:
+    """Redis-held live state: the host's latest gauges, the running traffic streams and, for one function, its
+    async events waiting for a retry (empty without Redis)."""
     try:
         client = redis_client()
         return {
             "gauges": gauges.latest(client),
             "traffic": [stream.__dict__ for stream in traffic_list(client)],
+            "pending_retries": pending_retries(client, function) if function else [],
         }
     except redis.RedisError:
-        return {"gauges": None, "traffic": []}
+        return {"gauges": None, "traffic": [], "pending_retries": []}
+
+
+def pending_retries(client: redis.Redis, function: str) -> list[dict[str, Any]]:
+    """The function's async events waiting in the queue for a retry, as the RetryScheduled events that put them
+    there said (request_id, attempts, retry_at, cause), the latest due first. Bounded: only the PENDING_SCAN
+    events due last are looked at, so a long first-attempt backlog of other functions can hide older retries."""
+    facts = []
+    for item, due in RedisAsyncQueue(client).latest_due(PENDING_SCAN):
+        if item.function != function or not (item.attempts or item.backoff):
+            continue  # another function's, or a first attempt: not a retry
+        facts.append(
+            {
+                "type": "RetryScheduled",
+                "request_id": item.request_id,
+                "function": item.function,
+                "qualifier": item.qualifier or "$LATEST",
+                "attempts": item.attempts,
+                "retry_at": due,
+                "cause": _retry_cause(item),
+            }
+        )
+    return facts
+
+
+def _retry_cause(item) -> str:
+    # A refusal (throttle, service error) sets a backoff; an attempt that ran resets it (engine/async_invoke.py).
+    if not item.backoff:
+        return "FunctionError"
+    refusal = item.last_refusal
+    return "ServiceError" if refusal is not None and str(refusal.outcome) == "ServiceError" else "Throttled"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import redis
 from django.db import transaction
 
 from ..errors import InvalidParameterValueException
@@ -46,3 +47,11 @@ def simulation_clock_ensure() -> ClockState:
         if account.clock_paused:
             clock.pause()
     return clock.state(fresh=True)
+
+
+def simulation_clock_now() -> float | None:
+    """Simulated time now (for reads such as the charts' history), or None when Redis cannot be reached."""
+    try:
+        return simulation_clock_ensure().now()
+    except redis.RedisError:
+        return None

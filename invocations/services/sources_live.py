@@ -1,5 +1,5 @@
-"""Live source writes for the dashboard: put a message on a queue or a record on a stream, publish to a topic or put
-an event on a bus, now in simulated time."""
+"""Live sources for the dashboard: put a message on a queue or a record on a stream, publish to a topic or put an
+event on a bus (now in simulated time), and look at what a queue holds without receiving it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import selectors
 from ..engine.sources.fanout import eventbridge_deliveries, eventbridge_event, sns_deliveries
+from ..engine.sources.payloads import sqs_record
 from ..errors import InvalidParameterValueException
 from ..models import AccountSettings, Stream
 from ..runtime.connection import redis_client
@@ -20,6 +21,7 @@ from ..runtime.targets import outbox_push
 
 MAX_BODY = 262_144  # SQS's and SNS's 256 KiB message limit
 MAX_EVENT = 262_144  # EventBridge's 256 KB PutEvents entry limit
+PEEK_LIMIT = 20  # messages a queue viewer shows
 
 
 def queue_message_send(*, queue: str, body: str) -> str:
@@ -120,3 +122,27 @@ def event_bus_put_event(*, bus: str, source: str, detail_type: str, detail: dict
         invoke_async(function, payload, source="eventbridge", client=client)
     outbox_push(client, target.arn, json.dumps(event), None, at=now)
     return event["id"]
+def queue_messages_peek(*, queue: str, limit: int = PEEK_LIMIT) -> dict[str, Any]:
+    """The oldest `limit` messages of a simulated queue (a redrive DLQ, say) as a Lambda SQS record shows them:
+    body, attributes (ApproximateReceiveCount, SentTimestamp, ...) and message attributes. Read-only: nothing is
+    received, so no receive count or visibility changes."""
+    target = selectors.queue_get(queue)
+    client = redis_client()
+    store = RedisQueueStore(client)
+    try:
+        messages = store.messages(target.arn, limit=limit)
+    except KeyError:  # the engine host has not created it yet: nothing was ever sent there
+        return {"queue": target.name, "arn": target.arn, "total": 0, "messages": []}
+    counts = store.counts(target.arn, now=SharedClock(client).now())
+    account = selectors.account_settings_get()
+    records = [sqs_record(m, queue_arn=target.arn, region=account.region, epoch=0.0) for m in messages]
+    for record in records:
+        del record["receiptHandle"]  # a viewer must not be able to delete or hide what it shows
+    return {
+        "queue": target.name,
+        "arn": target.arn,
+        "total": counts.total,
+        "visible": counts.visible,
+        "in_flight": counts.in_flight,
+        "messages": records,
+    }

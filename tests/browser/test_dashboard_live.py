@@ -5,7 +5,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from invocations.models import Alias, FunctionConcurrency
+from invocations.models import AccountSettings, Alias, FunctionConcurrency
 
 from .conftest import screenshot
 
@@ -109,6 +109,11 @@ def test_reserved_concurrency_zero_makes_throttles_appear(browser, live_url, see
     expect(page.locator('[data-k="thr:sdk"]')).to_contain_text("429")
     expect(page.locator('[data-k="meter-text"]')).to_contain_text("reserved 0")
     expect(page.locator('[data-k="out:Success"]')).to_have_text("0")
+    # The prod alias was called, but nothing ran: its calls show as throttled, not as invocations, and there is no
+    # observed split (it counts executed invocations only).
+    expect(page.locator('[data-k="athr:prod"]')).to_contain_text("throttled")
+    expect(page.locator('[data-k="acount:prod"]')).to_have_text("0 invocations")
+    expect(page.locator('[data-k="wlabel:prod:1"]')).to_have_text("95% configured")
     time.sleep(0.5)
     screenshot(page, "function-checkout-throttled")
     page.goto(f"{live_url}/")
@@ -137,3 +142,53 @@ def test_an_anonymous_visitor_sees_no_controls_and_a_forged_post_is_refused(page
     assert status == 403
     assert Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.05
     assert [e for e in console_errors if "403" not in e] == []
+
+
+def test_the_account_page_scenarios_and_clock_post_to_the_urls_the_server_rendered(
+    browser, live_url, seeded, redis_db, staff_cookie
+):
+    context, page = staff_page(browser, staff_cookie)
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_url}/")
+    expect(page.locator("#lv-conn")).to_have_text("live")
+    page.get_by_role("button", name="Canary 50/50").click()
+    expect(page.locator("#lv-toast")).to_have_text("Canary 50/50: done")
+    assert wait_until(lambda: Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.5)
+    page.get_by_label("Speed").select_option("2")
+    expect(page.locator("[data-clock-factor]").first).to_have_text("×2")
+    assert wait_until(lambda: AccountSettings.load().clock_factor == 2)
+    assert errors == []
+    context.close()
+
+
+def test_the_alias_versions_form_posts_to_the_url_of_the_chosen_alias(browser, live_url, seeded, staff_cookie):
+    context, page = staff_page(browser, staff_cookie)
+    page.goto(f"{live_url}/functions/checkout/")
+    page.get_by_label("Alias", exact=True).select_option("test")
+    page.get_by_label("Primary version").select_option("1")
+    page.get_by_label("Additional version").select_option("")
+    page.get_by_role("button", name="Update alias").click()
+    expect(page.locator("#lv-toast")).to_have_text("Update alias: done")
+    assert wait_until(lambda: Alias.objects.get(function__name="checkout", name="test").function_version == "1")
+    assert Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.05  # only the chosen one
+    context.close()
+
+
+def test_an_alias_counts_executed_invocations_and_its_throttled_calls_apart(page, live_url, seeded, console_errors):
+    # A frame's edges for prod: 14 calls (10 by the SDK, 4 by API Gateway), 8 of them ran (6 on v1, 2 on v2).
+    page.goto(f"{live_url}/functions/checkout/")
+    split = page.evaluate(
+        """async () => {
+          const { aliasTraffic } = await import('/static/invocations/js/diagram.js');
+          const edges = {'sdk->prod': 10, 'apigateway->prod': 4, 'prod->1': 6, 'prod->2': 2,
+                         'sdk->dev': 3, 'dev->$LATEST': 3, 'sdk->1': 5};
+          return aliasTraffic(edges, [{name: 'prod'}, {name: 'dev'}, {name: 'test'}]);
+        }"""
+    )
+    assert split == {
+        "prod": {"calls": 14, "executed": 8, "throttled": 6, "byVersion": {"1": 6, "2": 2}},
+        "dev": {"calls": 3, "executed": 3, "throttled": 0, "byVersion": {"$LATEST": 3}},
+    }
+    assert console_errors == []

@@ -74,6 +74,16 @@ class RedisAsyncQueue:
         first = self._client.zrange(self._keys[0], 0, 0, withscores=True)
         return first[0][1] if first else None
 
+    def latest_due(self, limit: int) -> list[tuple[AsyncItem, float]]:
+        """The `limit` waiting items due last, latest first, with their due times (retries wait the longest).
+        Read-only: for a viewer, never for running events."""
+        pairs = self._client.zrevrange(self._keys[0], 0, max(0, limit - 1), withscores=True)
+        if not pairs:
+            return []
+        # Members are "<push sequence>:<request id>" (lua/async_common.lua, schedule), so ties keep push order.
+        raws = self._client.hmget(self._keys[1], [member.partition(b":")[2] for member, _ in pairs])
+        return [(item_from_json(raw), due) for (_, due), raw in zip(pairs, raws, strict=True) if raw is not None]
+
     def __len__(self) -> int:
         """Items waiting to be due (claimed ones are not counted, as the in-memory queue forgets popped items)."""
         return self._client.zcard(self._keys[0])

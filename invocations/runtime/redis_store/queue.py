@@ -122,9 +122,11 @@ class RedisQueueStore:
         total, visible, in_flight = pipe.execute()
         return QueueCounts(visible, in_flight, total - visible - in_flight)
 
-    def messages(self, arn: str) -> list[QueueMessage]:
+    def messages(self, arn: str, limit: int | None = None) -> list[QueueMessage]:
+        """The messages in the queue, oldest first; `limit` bounds how many (a DLQ can hold thousands)."""
         self.queue_config(arn)
-        return [message_from_reply(m) for m in self._messages(keys=self._queue_keys(arn))]
+        args = [] if limit is None else [max(1, int(limit))]
+        return [message_from_reply(m) for m in self._messages(keys=self._queue_keys(arn), args=args)]
 
     # --- helpers ------------------------------------------------------------------------------------------------
 

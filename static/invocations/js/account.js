@@ -7,8 +7,7 @@ import { RateMeter, Sparkline } from "./series.js";
 
 const root = appRoot();
 const controls = root.dataset.controls === "1";
-const apiBase = root.dataset.apiBase;
-const clock = new ClockView(root, apiBase, controls);
+const clock = new ClockView(root, root.dataset.clockUrl, controls);
 const rate = new RateMeter();
 const sparklines = new Map();
 for (const canvas of root.querySelectorAll("[data-sparkline]")) {
@@ -77,7 +76,7 @@ for (const button of root.querySelectorAll("[data-scenario]")) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      await postJSON(`${apiBase}scenarios/${button.dataset.scenario}`, {});
+      await postJSON(button.dataset.endpoint, {});
       toast(`${button.textContent.trim()}: done`);
       if (button.dataset.scenario === "seed_demo" && !sparklines.size) location.reload();
     } catch (error) {

@@ -3,9 +3,9 @@
 import { postJSON, simClock, toast } from "./common.js";
 
 export class ClockView {
-  constructor(root, apiBase, controls) {
+  constructor(root, url, controls) {
     this.root = root;
-    this.apiBase = apiBase;
+    this.url = url;
     this.sim = null;
     this.wall = 0;
     this.factor = 1;
@@ -51,7 +51,7 @@ export class ClockView {
 
   async send(data) {
     try {
-      const result = await postJSON(`${this.apiBase}clock`, data);
+      const result = await postJSON(this.url, data);
       this.update({ factor: result.factor, paused: result.paused });
     } catch (error) {
       toast(error.message, "error");

@@ -53,7 +53,8 @@ export function bindForms(root, onDone) {
       const submitter = event.submitter;
       const data = Object.fromEntries(new FormData(form).entries());
       let url = submitter?.dataset.endpoint || form.dataset.endpoint;
-      if (form.dataset.endpointTemplate) url = form.dataset.endpointTemplate.replace("{alias}", encodeURIComponent(data.alias));
+      // The endpoint may belong to the chosen option (each alias has its own URL, rendered by the server).
+      if (form.dataset.endpointFrom) url = form.elements[form.dataset.endpointFrom]?.selectedOptions[0]?.dataset.endpoint;
       if (!url) return;
       const buttons = [...form.querySelectorAll("button")];
       buttons.forEach((b) => { b.disabled = true; });

@@ -1,7 +1,8 @@
 // The function's live diagram, left to right: invokers → aliases → versions → execution environments → outcomes.
 // Built as SVG from the topology (database) and updated in place from the live frames' counts and gauges.
 
-import { escapeHtml as esc, fmt, simClock } from "./common.js";
+import { escapeHtml as esc, fmt } from "./common.js";
+import { PendingRetries } from "./retries.js";
 
 export const WIDTH = 1200;
 const COL = {
@@ -49,7 +50,8 @@ export class Diagram {
     this.observed = [];
     this.throttleAt = new Map();
     this.delivered = new Map();
-    this.lastRetry = null;
+    this.retries = new PendingRetries();
+    this.simNow = null;
   }
 
   render(topology) {
@@ -143,8 +145,13 @@ export class Diagram {
     for (const alias of t.aliases) {
       const weights = alias.additional_version_weights || {};
       const [extra, weight] = Object.entries(weights)[0] || [null, 0];
-      const h = 56;
-      parts.push(node(`alias:${alias.name}`, COL.alias.x, ay, COL.alias.w, h, "alias", [alias.name, [`→ ${alias.function_version}${extra ? ` + ${extra}` : ""}`, `alias-line:${alias.name}`], ["0 invocations", `acount:${alias.name}`]]));
+      const h = 72;
+      parts.push(node(`alias:${alias.name}`, COL.alias.x, ay, COL.alias.w, h, "alias", [
+        alias.name,
+        [`→ ${alias.function_version}${extra ? ` + ${extra}` : ""}`, `alias-line:${alias.name}`],
+        ["0 invocations", `acount:${alias.name}`],
+        ["", `athr:${alias.name}`, "throttle-line"],
+      ]));
       const from = { x: COL.alias.x + COL.alias.w, y: ay + h / 2 };
       anchors.set(`alias:${alias.name}`, { x: COL.alias.x, y: ay + h / 2, right: from.x });
       const routes = [[alias.function_version, 1 - weight, "primary"]];
@@ -245,8 +252,9 @@ export class Diagram {
     return pts;
   }
 
-  frame(fn, events, gauges, now) {
+  frame(fn, events, gauges, now, simNow = null) {
     if (!this.topology) return;
+    if (simNow !== null) this.simNow = simNow;
     if (fn) {
       for (const [version, outcomes] of Object.entries(fn.by_version || {})) {
         for (const [outcome, n] of Object.entries(outcomes)) {
@@ -256,10 +264,10 @@ export class Diagram {
       }
       const throttles = Object.values(fn.throttles || {}).reduce((a, b) => a + b, 0);
       this.counts.Throttled += throttles;
-      for (const [edge, n] of Object.entries(fn.edges || {})) {
-        const [from, to] = edge.split("->");
-        if (this.topology.aliases.some((a) => a.name === from)) this.observed.push({ at: now, alias: from, version: to, n });
-        if (this.topology.aliases.some((a) => a.name === to)) this.counts[`a:${to}`] = (this.counts[`a:${to}`] || 0) + n;
+      for (const [alias, split] of Object.entries(aliasTraffic(fn.edges, this.topology.aliases))) {
+        this.counts[`a:${alias}`] = (this.counts[`a:${alias}`] || 0) + split.executed;
+        this.counts[`athr:${alias}`] = (this.counts[`athr:${alias}`] || 0) + split.throttled;
+        for (const [version, n] of Object.entries(split.byVersion)) this.observed.push({ at: now, alias, version, n });
       }
     }
     for (const event of events || []) this.event(event, now);
@@ -272,11 +280,14 @@ export class Diagram {
       const id = this.invokerFor(event);
       this.throttleAt.set(id, { at: now, n: (this.throttleAt.get(id)?.n || 0) + 1 });
     } else if (event.type === "RetryScheduled") {
-      this.lastRetry = event;
+      this.retries.scheduled(event);
+    } else if (event.type === "AsyncEventProcessed") {
+      this.retries.settled(event.request_id);
     } else if (event.type === "DeliveredToDLQ" || event.type === "DestinationDelivered") {
       this.delivered.set(event.arn, (this.delivered.get(event.arn) || 0) + 1);
     } else if (event.type === "AsyncEventDropped") {
-      this.set("async-dropped", `dropped: ${event.reason || event.cause || "expired"}`);
+      this.retries.settled(event.request_id);
+      this.set("async-dropped", `dropped: ${event.condition || "expired"}`);
     } else if (event.type === "BatchFailed" && event.reason === "Throttled") {
       const m = this.topology.invokers.mappings.find((x) => event.esm && x.uuid === event.esm);
       if (m) this.throttleAt.set(`esm:${m.uuid}`, { at: now, n: (this.throttleAt.get(`esm:${m.uuid}`)?.n || 0) + 1 });
@@ -359,9 +370,13 @@ export class Diagram {
   applyCounts(now = performance.now()) {
     for (const key of ["Success", "Error", "Timeout", "Throttled"]) this.set(`out:${key}`, fmt(this.counts[key] || 0));
     for (const version of this.topology.versions) this.set(`vcount:${version}`, `${fmt(this.counts[`v:${version}`] || 0)} invocations`);
-    for (const alias of this.topology.aliases) this.set(`acount:${alias.name}`, `${fmt(this.counts[`a:${alias.name}`] || 0)} invocations`);
+    for (const alias of this.topology.aliases) {
+      this.set(`acount:${alias.name}`, `${fmt(this.counts[`a:${alias.name}`] || 0)} invocations`);
+      const throttled = this.counts[`athr:${alias.name}`] || 0;
+      this.set(`athr:${alias.name}`, throttled ? `${fmt(throttled)} throttled` : "");
+    }
     for (const d of this.destinations || []) this.set(`dest:${d.arn}`, `${fmt(this.delivered.get(d.arn) || 0)} delivered`);
-    // Configured vs observed split (observed over the last 10 s of wall time).
+    // Configured vs observed split: executed invocations only, over the last 10 s of wall time.
     this.observed = this.observed.filter((o) => now - o.at < 10000);
     for (const alias of this.topology.aliases) {
       const weights = alias.additional_version_weights || {};
@@ -383,10 +398,8 @@ export class Diagram {
       el.textContent = mark ? `${label} ×${fmt(mark.n)}` : "";
       el.classList.toggle("flash", !!recent);
     }
-    if (this.lastRetry) {
-      const r = this.lastRetry;
-      this.set("async-retry", `retry: attempt ${r.attempts + 1} at ${simClock(r.retry_at)} (${r.cause})`);
-    }
+    this.retries.prune(this.simNow);
+    this.set("async-retry", this.retries.summary());
   }
 
   updateAlias(name, functionVersion, weights) {
@@ -398,6 +411,27 @@ export class Diagram {
     this.render(this.topology);
     return true;
   }
+}
+
+// What a frame's edges say about each alias. A caller->alias edge counts every call of the alias, throttled ones
+// included; an alias->version edge counts an invocation that ran on that version. So the executed invocations
+// (and the observed split) come from the alias->version edges alone, and the rest of the calls were throttled.
+export function aliasTraffic(edges, aliases) {
+  const names = new Set(aliases.map((a) => a.name));
+  const out = {};
+  const entry = (alias) => (out[alias] ??= { calls: 0, executed: 0, throttled: 0, byVersion: {} });
+  for (const [edge, n] of Object.entries(edges || {})) {
+    const [from, to] = edge.split("->");
+    if (names.has(from)) {
+      const e = entry(from);
+      e.executed += n;
+      e.byVersion[to] = (e.byVersion[to] || 0) + n;
+    } else if (names.has(to)) {
+      entry(to).calls += n;
+    }
+  }
+  for (const e of Object.values(out)) e.throttled = Math.max(0, e.calls - e.executed);
+  return out;
 }
 
 function outcomeKey(outcome) {

@@ -8,13 +8,14 @@ import { Diagram, WIDTH } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { LiveSocket } from "./live.js";
 import { Buckets, RateMeter } from "./series.js";
+import { showDelivered, showQueueMessages } from "./viewer.js";
 
 const root = appRoot();
 const name = root.dataset.function;
 const controls = root.dataset.controls === "1";
 const q = (selector) => root.querySelector(selector);
 const svg = q("[data-diagram]");
-const clock = new ClockView(root, root.dataset.apiBase, controls);
+const clock = new ClockView(root, root.dataset.clockUrl, controls);
 const diagram = new Diagram(svg);
 const dots = new Dots(q("[data-dots]"), svg, WIDTH);
 const charts = new Charts(q(".charts-panel"));
@@ -62,34 +63,23 @@ function renderDestinations() {
     list = document.createElement("div");
     list.className = "destinations";
     list.dataset.destinations = "";
-    q(".diagram-panel").append(list);
+    q("[data-retries]").before(list);
   }
   const destinations = diagram.destinations || [];
-  list.innerHTML = destinations.length
-    ? `<span class="muted">Delivered records:</span> ${destinations.map((d, i) => `<button type="button" data-dest="${i}">${escapeHtml(d.label)} · ${escapeHtml(d.short)}</button>`).join(" ")}`
-    : `<span class="muted">No DLQ or destinations configured for this function.</span>`;
+  // A simulated SQS queue (a mapping's queue, a redrive DLQ, a destination that is one of ours) shows the
+  // messages it holds now; any other target shows the records the runtime delivered to it.
+  const queues = new Set(diagram.topology.queue_arns || []);
+  const delivered = destinations.filter((d) => !queues.has(d.arn));
+  const queueButtons = [...queues].map((arn) => `<button type="button" data-queue="${escapeHtml(arn)}">Messages in ${escapeHtml(arn.split(":").at(-1))}</button>`);
+  const parts = [];
+  if (queueButtons.length) parts.push(`<span class="muted">Queues:</span> ${queueButtons.join(" ")}`);
+  if (delivered.length) parts.push(`<span class="muted">Delivered records:</span> ${delivered.map((d) => `<button type="button" data-dest="${destinations.indexOf(d)}">${escapeHtml(d.label)} · ${escapeHtml(d.short)}</button>`).join(" ")}`);
+  list.innerHTML = parts.length ? parts.join(" ") : `<span class="muted">No queues, DLQ or destinations for this function.</span>`;
   for (const button of list.querySelectorAll("[data-dest]")) {
-    button.addEventListener("click", () => showDelivered(destinations[Number(button.dataset.dest)]));
+    button.addEventListener("click", () => showDelivered(root, destinations[Number(button.dataset.dest)]));
   }
-}
-
-async function showDelivered(destination) {
-  const dialog = q("[data-delivered-dialog]");
-  q("[data-delivered-title]").textContent = `${destination.label}: ${destination.short}`;
-  const body = q("[data-delivered-body]");
-  body.textContent = "Loading…";
-  dialog.showModal();
-  try {
-    const result = await getJSON(`${root.dataset.deliveredUrl}?arn=${encodeURIComponent(destination.arn)}`);
-    body.textContent = result.records.length
-      ? result.records.map((r) => {
-        let text = r.body;
-        try { text = JSON.stringify(JSON.parse(r.body), null, 2); } catch { /* plain text */ }
-        return `— delivered at ${new Date(r.at * 1000).toISOString().slice(11, 19)} (simulated)\n${text}`;
-      }).join("\n\n")
-      : "Nothing delivered yet.";
-  } catch (error) {
-    body.textContent = error.message;
+  for (const button of list.querySelectorAll("[data-queue]")) {
+    button.addEventListener("click", () => showQueueMessages(root, button.dataset.queue));
   }
 }
 
@@ -117,7 +107,7 @@ function onFrame(frame) {
     if (throttles) q(".throttle-stat").dataset.flash = String(now);
   }
   buckets.add(frame.sim_time ?? gauges?.sim_time, fn, gauges ? concurrency : null);
-  diagram.frame(fn, frame.events, gauges, now);
+  diagram.frame(fn, frame.events, gauges, now, clock.now());
   if (frame.samples?.length && diagram.topology) dots.add(frame.samples, (s) => diagram.path(s));
 }
 
@@ -150,6 +140,13 @@ function renderStats() {
   q(".throttle-stat").classList.toggle("flash", performance.now() - flash < 1200);
 }
 setInterval(renderStats, 250);
+
+// The retry loop's pending retries, newest first (the diagram's async node shows how many and the next one).
+const retryList = q("[data-retries] ol");
+setInterval(() => {
+  diagram.retries.prune(clock.now());
+  diagram.retries.render(retryList, clock.now());
+}, 500);
 
 // Charts: the first time all at once, then one chart every 300 ms in turn (each redraws about every 2 s).
 let chartsShown = false;
@@ -194,7 +191,7 @@ async function loadTraffic() {
   const el = q("[data-traffic-running]");
   if (!el) return;
   try {
-    const { streams } = await getJSON(`${root.dataset.apiBase}traffic`);
+    const { streams } = await getJSON(root.dataset.trafficUrl);
     el.textContent = streams.length
       ? `Running streams: ${streams.map((s) => `${s.name} (${s.rate}/s ${s.kind} → ${s.target.split(":").slice(-1)[0]})`).join(", ")}`
       : "Running streams: none";
@@ -202,16 +199,33 @@ async function loadTraffic() {
 }
 if (controls) { loadTraffic(); setInterval(loadTraffic, 5000); }
 
+// The last minutes from the invocation records, so the charts start full rather than empty; the live frames
+// then carry on. Loaded again after a reconnect, to fill what happened while the page was away.
+async function loadHistory() {
+  try {
+    buckets.load(await getJSON(root.dataset.historyUrl));
+  } catch (error) {
+    toast(`Could not load the charts' history: ${error.message}`, "error");
+  }
+}
+
 initProjectorMode((large) => {
   charts.large = large;
   buckets.dirty = true;
   chartsShown = false;
   requestAnimationFrame(() => dots.resize());
 });
+// The history may take a second or two on a busy SQLite: the live stream does not wait for it (Buckets.load
+// replaces the seconds the history covers, so nothing is counted twice).
+loadHistory();
 await loadTopology();
 loadLogs();
+let snapshots = 0;
 new LiveSocket(root.dataset.wsPath, {
   onSnapshot: (snapshot) => {
+    snapshots += 1;
+    if (snapshots > 1) loadHistory();
+    diagram.retries.load(snapshot.pending_retries);
     clock.update({ factor: snapshot.account.clock_factor, paused: snapshot.account.clock_paused });
     const fn = snapshot.functions?.[0];
     if (fn && diagram.topology) {

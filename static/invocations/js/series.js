@@ -111,6 +111,30 @@ export class Buckets {
     this.dirty = true;
   }
 
+  // The server's history (/history, from the invocation records): it replaces the seconds it covers, except the
+  // last two, whose records may still be on their way to the database while the live frames already counted them.
+  load(history) {
+    for (const row of history.buckets || []) {
+      if (row.t >= history.until - 2 && this.map.has(row.t)) continue;
+      for (const version of Object.keys(row.versions)) this.versions.add(version);
+      this.map.set(row.t, {
+        t: row.t,
+        versions: { ...row.versions },
+        errors: row.errors,
+        timeouts: row.timeouts,
+        throttles: row.throttles,
+        cold: row.cold,
+        p50: row.p50 === null ? [] : [row.p50],
+        p95: row.p95 === null ? [] : [row.p95],
+        concurrency: row.concurrency,
+      });
+    }
+    // bucket() prunes in key order: keep the map sorted, and within the window.
+    const newest = Math.max(...this.map.keys());
+    this.map = new Map([...this.map.entries()].filter(([t]) => t >= newest - this.windowSec).sort((a, b) => a[0] - b[0]));
+    this.dirty = this.map.size > 0;
+  }
+
   rows() {
     return [...this.map.values()].sort((a, b) => a.t - b.t);
   }

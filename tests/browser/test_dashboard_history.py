@@ -1,0 +1,91 @@
+"""What the function view shows from what already happened: chart history, queue contents, pending retries."""
+
+import pytest
+from playwright.sync_api import expect
+
+from invocations.models import InvocationRecord, Queue
+from invocations.runtime.shared_clock import SharedClock
+from invocations.services.sources_live import queue_message_send
+from invocations.services.traffic import traffic_stream_start, traffic_stream_stop
+from tests.factories import invocation_record
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The sum of every trace of every chart, by chart and trace name (plotly keeps the data on its element).
+CHART_TOTALS = """() => Object.fromEntries([...document.querySelectorAll('[data-chart]')].map((el) => [
+  el.dataset.chart,
+  Object.fromEntries((el.data || []).map((t) => [t.name, (t.y || []).reduce((a, b) => a + (b || 0), 0)])),
+]))"""
+
+
+def test_the_charts_show_the_last_minutes_as_soon_as_the_page_opens(page, live_url, seeded, redis_db, console_errors):
+    # No engine host runs: whatever the charts show comes from the records, not from live frames.
+    now = SharedClock(redis_db).now()
+    start = int(now) - 120
+    records = [invocation_record(start + i + 0.5, version="1", cold=i < 3) for i in range(60)]
+    records += [invocation_record(start + i + 0.5, version="2", outcome="FunctionError") for i in range(0, 60, 3)]
+    records += [invocation_record(start + i + 0.5, outcome="Throttled") for i in range(0, 60, 6)]
+    InvocationRecord.objects.bulk_create(records)
+
+    page.goto(f"{live_url}/functions/checkout/")
+    expect(page.locator(".charts .main-svg").first).to_be_visible(timeout=5000)
+    expect(page.locator("[data-chart-empty]")).to_be_hidden()
+    page.wait_for_function("() => document.querySelector('[data-chart=\"cold\"]').data !== undefined")
+    totals = page.evaluate(CHART_TOTALS)
+    assert totals["versions"] == {"v1": 60, "v2": 20}
+    assert totals["errors"] == {"errors": 20, "timeouts": 0}
+    assert totals["throttles"] == {"throttles": 10}
+    assert totals["cold"] == {"cold starts": 3}
+    assert totals["duration"]["p50"] == pytest.approx(100.0 * 60)  # one p50 of 100 ms per second with records
+    assert totals["concurrency"]["concurrent executions"] == pytest.approx(0.1 * 80)
+    screenshot(page, "function-checkout-history")
+    assert console_errors == []
+
+
+def test_a_dead_letter_queue_shows_its_messages_read_only(page, live_url, seeded, redis_db, console_errors):
+    dlq = Queue.objects.get(name="orders-dlq")
+    queue_message_send(queue=dlq.arn, body='{"order": 42, "poison": true}')
+    page.goto(f"{live_url}/functions/order-worker/")
+    page.get_by_role("button", name="Messages in orders-dlq").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("1 message (1 visible, 0 in flight), read-only:")
+    expect(dialog).to_contain_text('"order": 42')
+    expect(dialog).to_contain_text("received 0 times")
+    expect(dialog).to_contain_text('"ApproximateReceiveCount":"0"')
+    screenshot(page, "function-order-worker-dlq")
+    dialog.get_by_role("button", name="Close").click()
+    page.get_by_role("button", name="Messages in orders", exact=True).click()
+    expect(dialog).to_contain_text("The queue is empty.")
+    assert console_errors == []
+
+
+def test_pending_retries_are_listed_newest_first_and_leave_when_settled(
+    page, live_url, seeded, engine_host, redis_db, console_errors
+):
+    # semantics §2: a failed async event is retried after about 1 and then 2 minutes, then dropped
+    page.goto(f"{live_url}/functions/clickstream-processor/")
+    expect(page.locator("#lv-conn")).to_have_text("live")
+    traffic_stream_start(name="poison", target="clickstream-processor", rate=10, kind="async", payload={"poison": True})
+    retries = page.locator("[data-retries] li[data-retry]")
+    expect(retries).to_have_count(8, timeout=10000)  # bounded: the newest eight of more
+    expect(page.locator("[data-retries] li").last).to_contain_text("more")
+    expect(retries.first).to_contain_text("attempt 2 at")
+    expect(retries.first).to_contain_text("FunctionError")
+    expect(page.locator('[data-k="async-retry"]')).to_contain_text("pending · next")
+    screenshot(page, "function-clickstream-retries")
+    traffic_stream_stop(name="poison")
+    # A page opened now (or reconnecting) takes the waiting retries from its snapshot: no new event is coming
+    # for a simulated minute.
+    page.reload()
+    expect(page.locator("#lv-conn")).to_have_text("live")
+    expect(retries).to_have_count(8)
+    expect(retries.first).to_contain_text("attempt 2 at")
+    # Minutes pass in seconds: every event gets its last attempt, fails, and is dropped (RetriesExhausted).
+    SharedClock(redis_db).set_speed(60)
+    expect(page.locator("[data-retries] li[data-retry]")).to_have_count(0, timeout=20000)
+    expect(page.locator('[data-k="async-retry"]')).to_have_text("no retries scheduled")
+    expect(page.locator('[data-k="async-dropped"]')).to_have_text("dropped: RetriesExhausted")
+    assert int(page.locator("[data-retries] ol").get_attribute("data-settled")) > 0
+    assert console_errors == []
