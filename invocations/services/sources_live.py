@@ -122,6 +122,8 @@ def event_bus_put_event(*, bus: str, source: str, detail_type: str, detail: dict
         invoke_async(function, payload, source="eventbridge", client=client)
     outbox_push(client, target.arn, json.dumps(event), None, at=now)
     return event["id"]
+
+
 def queue_messages_peek(*, queue: str, limit: int = PEEK_LIMIT) -> dict[str, Any]:
     """The oldest `limit` messages of a simulated queue (a redrive DLQ, say) as a Lambda SQS record shows them:
     body, attributes (ApproximateReceiveCount, SentTimestamp, ...) and message attributes. Read-only: nothing is
