@@ -232,6 +232,14 @@ class _NullLayer:
 
 
 @pytest.fixture
+def checkout(client):
+    """The client, with checkout published as version 1 and alias prod → 1."""
+    create_modelled(client, "checkout", Publish=True)
+    client.create_alias(FunctionName="checkout", Name="prod", FunctionVersion="1")
+    return client
+
+
+@pytest.fixture
 def engine_host(redis_client):
     """The engine host (invocations.runtime.host.EngineHost) running in a background thread for the test's duration:
     it reads the database and Redis, takes the API's invocations from the inbox and answers their reply keys."""

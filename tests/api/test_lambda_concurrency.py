@@ -4,19 +4,11 @@ import pytest
 
 from invocations.services import account_settings_update
 
-from .conftest import create_modelled, error_of, lambda_api_client
+from .conftest import error_of, lambda_api_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:checkout"
-
-
-@pytest.fixture
-def checkout(client):
-    """checkout, published as version 1 with alias prod → 1."""
-    create_modelled(client, "checkout", Publish=True)
-    client.create_alias(FunctionName="checkout", Name="prod", FunctionVersion="1")
-    return client
 
 
 def test_reserved_concurrency_is_put_read_and_deleted(checkout):

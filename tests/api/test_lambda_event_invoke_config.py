@@ -6,18 +6,11 @@ import pytest
 
 from invocations.services import queue_create, topic_create
 
-from .conftest import create_modelled, error_of, lambda_api_client
+from .conftest import error_of, lambda_api_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:checkout"
-
-
-@pytest.fixture
-def checkout(client):
-    create_modelled(client, "checkout", Publish=True)
-    client.create_alias(FunctionName="checkout", Name="prod", FunctionVersion="1")
-    return client
 
 
 def test_put_answers_the_config_with_a_qualified_arn_and_get_reads_it_back(checkout):

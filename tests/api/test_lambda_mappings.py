@@ -14,13 +14,6 @@ ARN = "arn:aws:lambda:us-east-1:123456789012:function:checkout"
 UUID = "4d3c2b1a-0000-4000-8000-000000000000"
 
 
-@pytest.fixture
-def checkout(client):
-    create_modelled(client, "checkout", Publish=True)
-    client.create_alias(FunctionName="checkout", Name="prod", FunctionVersion="1")
-    return client
-
-
 def test_an_sqs_mapping_is_created_as_202_creating_with_sqs_defaults(checkout):
     # semantics §3
     queue = queue_create(name="orders")
