@@ -83,9 +83,16 @@ export class Diagram {
       addInvoker(`alb:${group.name}`, 44, "sync", [`ALB target group ${group.name}`, `→ ${group.qualifier || "$LATEST"}`], [group.qualifier || "$LATEST"]);
     }
     const asyncTargets = t.invokers.async.map((a) => a.qualifier || "$LATEST");
-    for (const source of t.invokers.async) {
-      addInvoker(`async-src:${source.kind}`, 36, "async-source", [`${source.label} (async)`], []);
-    }
+    t.invokers.async.forEach((source, i) => {
+      // SNS and EventBridge nodes say "async" on their count line: a bus/rule label leaves no room for it here.
+      const lines = [source.kind === "sns" || source.kind === "eventbridge" ? clip(source.label, 36) : `${source.label} (async)`];
+      const rule = asyncSourceRule(source);
+      if (rule) lines.push([rule, null, "muted-line"]);
+      lines.push([sourceCount(source, 0), `src:${i}`]);
+      // The whole filter policy / pattern on hover; the list under the diagram gives it to keyboards and readers.
+      const title = `<title>${esc(asyncSourceDetail(source))}</title>`;
+      addInvoker(`async-src:${i}`, 12 + lines.length * 17, `async-source ${source.kind}`, lines, [], title);
+    });
     const retryLoop = `<path class="retry-loop" d="M${COL.inv.x + 200},${y + 72} C${COL.inv.x + 200},${y + 96} ${COL.inv.x + 60},${y + 96} ${COL.inv.x + 60},${y + 72}" marker-end="url(#arrow)"/>`;
     const asyncY = y;
     addInvoker("async", 96, "async-queue", [
@@ -94,9 +101,10 @@ export class Diagram {
       ["no retries scheduled", "async-retry"],
       ["", "async-dropped"],
     ], asyncTargets.length ? asyncTargets : ["$LATEST"], retryLoop);
-    for (const source of t.invokers.async) {
-      edges.push(`<path class="edge async-edge" d="${curve(COL.inv.x + 130, anchors.get(`inv:async-src:${source.kind}`).y0 + 36, COL.inv.x + 130, asyncY)}"/>`);
-    }
+    t.invokers.async.forEach((source, i) => {
+      const a = anchors.get(`inv:async-src:${i}`);
+      edges.push(`<path class="edge async-edge ${source.kind}" data-k="srcedge:${i}" d="${curve(COL.inv.x + 130, a.y0 + a.h, COL.inv.x + 130, asyncY)}"/>`);
+    });
     for (const m of t.invokers.mappings) {
       if (m.kind === "sqs") {
         addInvoker(`esm:${m.uuid}`, 80, "esm sqs", [
@@ -181,7 +189,12 @@ export class Diagram {
     addOutcome("Timeout", "timeout", ["Timeout", ["0", "out:Timeout"]]);
     addOutcome("Throttled", "throttled", ["Throttled (429)", ["0", "out:Throttled"]]);
     const destinations = destinationList(t);
-    for (const d of destinations) addOutcome(`dest:${d.arn}`, `dest ${d.kind}`, [`${d.label}`, [d.short, null, "muted-line"], ["0 delivered", `dest:${d.arn}`]], 58);
+    for (const d of destinations) {
+      const lines = [`${d.label}`, [d.short, null, "muted-line"], ["0 delivered", `dest:${d.arn}`]];
+      // A topic or a bus passes the record on: name who is subscribed, so the chain can be followed.
+      if (d.subscribers) lines.push([d.subscribers.length ? `→ ${subscriberNames(d.subscribers)}` : "→ no subscribers", null, "chain-line"]);
+      addOutcome(`dest:${d.arn}`, `dest ${d.kind}`, lines, 7 + lines.length * 17);
+    }
     this.destinations = destinations;
 
     // Invoker → qualifier edges
@@ -231,9 +244,30 @@ export class Diagram {
     return "sdk";
   }
 
+  // The S3 / SNS / EventBridge node a sampled async invocation came from (first attempts only: a retry starts
+  // from the queue), matched on its kind and the qualifier it invoked.
+  asyncSourceFor(sample) {
+    if ((sample.attempt || 1) > 1) return -1;
+    const kind = { events: "eventbridge" }[sample.source] || sample.source;
+    const sources = this.topology.invokers.async;
+    const qualifier = sample.qualifier || "$LATEST";
+    const same = (s) => s.kind === kind && (s.qualifier || "$LATEST") === qualifier;
+    const i = sources.findIndex(same);
+    return i >= 0 ? i : sources.findIndex((s) => s.kind === kind);
+  }
+
   path(sample) {
     const inv = this.anchors.get(`inv:${this.invokerFor(sample)}`) || this.anchors.get("inv:sdk");
     const pts = [[inv.x, inv.y]];
+    const from = this.asyncSourceFor(sample);
+    if (from >= 0) {
+      // Source → internal event queue → on; the source node counts the dots that left it (for tests and readers).
+      const src = this.anchors.get(`inv:async-src:${from}`);
+      const queue = this.anchors.get("inv:async");
+      pts.unshift([COL.inv.x + 130, src.y0 + src.h], [COL.inv.x + 130, queue.y0]);
+      const g = this.svg.querySelector(`[data-node="async-src:${from}"]`);
+      if (g) g.dataset.dots = String(Number(g.dataset.dots || 0) + 1);
+    }
     const alias = sample.alias && this.anchors.get(`alias:${sample.alias}`);
     if (alias) pts.push([alias.x, alias.y], [alias.right, alias.y]);
     const version = sample.version || sample.qualifier || "$LATEST";
@@ -264,6 +298,11 @@ export class Diagram {
       }
       const throttles = Object.values(fn.throttles || {}).reduce((a, b) => a + b, 0);
       this.counts.Throttled += throttles;
+      for (const [edge, n] of Object.entries(fn.edges || {})) {
+        const [from, to] = edge.split("->");
+        const i = this.asyncSourceFor({ source: from, qualifier: to });
+        if (i >= 0) this.counts[`src:${i}`] = (this.counts[`src:${i}`] || 0) + n;
+      }
       for (const [alias, split] of Object.entries(aliasTraffic(fn.edges, this.topology.aliases))) {
         this.counts[`a:${alias}`] = (this.counts[`a:${alias}`] || 0) + split.executed;
         this.counts[`athr:${alias}`] = (this.counts[`athr:${alias}`] || 0) + split.throttled;
@@ -375,6 +414,9 @@ export class Diagram {
       const throttled = this.counts[`athr:${alias.name}`] || 0;
       this.set(`athr:${alias.name}`, throttled ? `${fmt(throttled)} throttled` : "");
     }
+    this.topology.invokers.async.forEach((source, i) => {
+      this.set(`src:${i}`, sourceCount(source, this.counts[`src:${i}`] || 0));
+    });
     for (const d of this.destinations || []) this.set(`dest:${d.arn}`, `${fmt(this.delivered.get(d.arn) || 0)} delivered`);
     // Configured vs observed split: executed invocations only, over the last 10 s of wall time.
     this.observed = this.observed.filter((o) => now - o.at < 10000);
@@ -443,8 +485,38 @@ function stateLabel(state) {
   return { Ready: "idle warm", Busy: "busy", Initializing: "cold-starting", Provisioned: "provisioned", Reset: "resetting" }[state] || state.toLowerCase();
 }
 
+// Attempts: the frames count every call from a source, a throttled or retried one included.
+function sourceCount(source, n) {
+  return `async → ${source.qualifier || "$LATEST"} · ${fmt(n)} attempt${n === 1 ? "" : "s"}`;
+}
+
+function clip(text, n = 40) {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}
+
 function shortArn(arn) {
   return arn.split(":").slice(-1)[0] || arn;
+}
+
+function subscriberNames(subscribers) {
+  return subscribers.map((s) => `${s.function}${s.qualifier ? `:${s.qualifier}` : ""}`).filter((n, i, all) => all.indexOf(n) === i).join(", ");
+}
+
+// One short line for the diagram node; asyncSourceDetail gives the whole of it.
+function asyncSourceRule(source) {
+  if (source.kind === "sns") return source.filter_policy ? clip(`filter ${JSON.stringify(source.filter_policy)}`) : "no filter policy: every message";
+  if (source.kind === "eventbridge") return clip(`${source.enabled ? "" : "DISABLED · "}pattern ${JSON.stringify(source.event_pattern)}`);
+  return "";
+}
+
+export function asyncSourceDetail(source) {
+  if (source.kind === "sns") {
+    return `${source.label} → ${source.qualifier || "$LATEST"}: ${source.filter_policy ? `filter policy ${JSON.stringify(source.filter_policy)}` : "no filter policy (every message)"}`;
+  }
+  if (source.kind === "eventbridge") {
+    return `${source.label} → ${source.qualifier || "$LATEST"}${source.enabled ? "" : " (disabled)"}: event pattern ${JSON.stringify(source.event_pattern)}`;
+  }
+  return `${source.label} → ${source.qualifier || "$LATEST"}`;
 }
 
 function destinationList(t) {
@@ -453,7 +525,7 @@ function destinationList(t) {
   const add = (arn, kind, label) => {
     if (!arn || seen.has(arn)) return;
     seen.add(arn);
-    list.push({ arn, kind, label, short: shortArn(arn) });
+    list.push({ arn, kind, label, short: shortArn(arn), subscribers: (t.subscribers || {})[arn] });
   };
   add(t.dead_letter_target_arn, "dlq", "DLQ (async)");
   for (const c of t.event_invoke_configs) {

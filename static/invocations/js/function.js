@@ -4,7 +4,7 @@ import { Charts } from "./charts.js";
 import { ClockView } from "./clock.js";
 import { appRoot, escapeHtml, fmt, getJSON, initProjectorMode, toast } from "./common.js";
 import { bindForms, bindSliders, setSlider } from "./controls.js";
-import { Diagram, WIDTH } from "./diagram.js";
+import { asyncSourceDetail, Diagram, WIDTH } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { LiveSocket } from "./live.js";
 import { Buckets, RateMeter } from "./series.js";
@@ -33,6 +33,7 @@ async function loadTopology() {
     refreshSelects(topology);
     dots.resize();
     renderDestinations();
+    renderFanout(topology);
   } catch (error) {
     toast(`Could not load the diagram: ${error.message}`, "error");
   }
@@ -55,6 +56,14 @@ function refreshSelects(topology) {
   fill(root.querySelector("#av-primary"), topology.versions, false);
   fill(root.querySelector("#av-additional"), published, true);
   fill(root.querySelector("[data-log-version]"), topology.versions, true);
+}
+
+// Subscriptions and rules in words: what the diagram's hover titles say, for keyboards and screen readers.
+function renderFanout(topology) {
+  const sources = topology.invokers.async.filter((s) => s.kind === "sns" || s.kind === "eventbridge");
+  q("[data-fanout]").hidden = !sources.length;
+  q("#fanout-subset").hidden = !sources.length && !controls;
+  q("[data-fanout-list]").innerHTML = sources.map((s) => `<li>${escapeHtml(asyncSourceDetail(s))}</li>`).join("");
 }
 
 function renderDestinations() {
