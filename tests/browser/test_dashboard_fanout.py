@@ -9,6 +9,14 @@ from .test_dashboard_live import staff_page, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Lines of the async source nodes that end beyond their node's box.
+SPILLING = """() => [...document.querySelectorAll('[data-node^="async-src:"]')].flatMap((g) => {
+  const box = g.querySelector('rect').getBBox();
+  return [...g.querySelectorAll('text')]
+    .filter((t) => t.getBBox().x + t.getBBox().width > box.x + box.width)
+    .map((t) => t.textContent);
+})"""
+
 
 def test_publishing_to_the_topic_invokes_failure_alerts_from_its_sns_node(
     browser, live_url, seeded, engine_host, staff_cookie
@@ -27,7 +35,21 @@ def test_publishing_to_the_topic_invokes_failure_alerts_from_its_sns_node(
     # The filter policy / pattern in words (for keyboards and screen readers) and the supported subset.
     expect(page.locator("[data-fanout-list]")).to_contain_text('event pattern {"source":["lambda"]')
     expect(page.locator("#fanout-subset")).to_be_visible()
+    # The same on the nodes: hover or keyboard focus shows the whole policy / pattern in a tooltip.
+    tip = page.get_by_role("tooltip")
+    sns.hover()
+    expect(tip).to_have_text("SNS thumbnail-failures → $LATEST: no filter policy (every message)")
+    page.mouse.move(5, 5)
+    expect(tip).to_be_hidden()
+    rule = page.locator('[data-node="async-src:1"]')
+    expect(rule).to_have_attribute("tabindex", "0")
+    rule.focus()
+    expect(tip).to_contain_text('event pattern {"source":["lambda"],"detail-type":["Lambda Function Invocation')
+    expect(rule).to_have_attribute("aria-describedby", "diagram-tip")
+    rule.blur()
+    expect(tip).to_be_hidden()
     expect(page.locator('[data-k="src:0"]')).to_have_text("async → $LATEST · 0 attempts")
+    assert page.evaluate(SPILLING) == []
 
     page.get_by_label("Topic", exact=True).select_option(label="thumbnail-failures")
     page.get_by_label("Message", exact=True).fill('{"alert": "from the browser"}')
@@ -46,6 +68,10 @@ def test_publishing_to_the_topic_invokes_failure_alerts_from_its_sns_node(
     expect(page.get_by_role("alert").filter(has_text="InvalidParameterValueException")).to_contain_text(
         "Invalid parameter: Empty message"
     )
+    page.get_by_role("button", name="Projector mode").click()
+    page.wait_for_timeout(500)  # re-laid out for the larger text
+    assert page.evaluate(SPILLING) == []
+    screenshot(page, "function-failure-alerts-projector")
     assert [e for e in errors if "400" not in e] == []
     context.close()
 

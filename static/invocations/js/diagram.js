@@ -18,6 +18,7 @@ const ENV_SIZE = 13;
 const ENV_STEP = 16;
 const ENV_PER_ROW = Math.floor((COL.env.w - 12) / ENV_STEP);
 const ENV_ROWS = 3;
+const MIN_FONT = 10; // px: the smallest a long source line may shrink to before it is cut
 const ENV_ORDER = ["Provisioned", "Busy", "Initializing", "Ready", "Reset"];
 const ASYNC_KINDS = new Set(["s3", "sns", "events", "eventbridge", "destination", "async"]);
 const SYNC_KINDS = new Set(["sdk", "cli", "traffic", "console"]);
@@ -85,13 +86,11 @@ export class Diagram {
     const asyncTargets = t.invokers.async.map((a) => a.qualifier || "$LATEST");
     t.invokers.async.forEach((source, i) => {
       // SNS and EventBridge nodes say "async" on their count line: a bus/rule label leaves no room for it here.
-      const lines = [source.kind === "sns" || source.kind === "eventbridge" ? clip(source.label, 36) : `${source.label} (async)`];
+      const lines = [source.kind === "sns" || source.kind === "eventbridge" ? source.label : `${source.label} (async)`];
       const rule = asyncSourceRule(source);
       if (rule) lines.push([rule, null, "muted-line"]);
       lines.push([sourceCount(source, 0), `src:${i}`]);
-      // The whole filter policy / pattern on hover; the list under the diagram gives it to keyboards and readers.
-      const title = `<title>${esc(asyncSourceDetail(source))}</title>`;
-      addInvoker(`async-src:${i}`, 12 + lines.length * 17, `async-source ${source.kind}`, lines, [], title);
+      addInvoker(`async-src:${i}`, 12 + lines.length * 17, `async-source ${source.kind}`, lines, []);
     });
     const retryLoop = `<path class="retry-loop" d="M${COL.inv.x + 200},${y + 72} C${COL.inv.x + 200},${y + 96} ${COL.inv.x + 60},${y + 96} ${COL.inv.x + 60},${y + 72}" marker-end="url(#arrow)"/>`;
     const asyncY = y;
@@ -214,9 +213,38 @@ export class Diagram {
     this.invokers = invokers;
     this.keys = new Map([...this.svg.querySelectorAll("[data-k]")].map((el) => [el.dataset.k, el]));
     this.envGroups = new Map([...this.svg.querySelectorAll("[data-envs]")].map((el) => [el.dataset.envs, el]));
+    // The whole filter policy / pattern of a source, shown on hover and on keyboard focus (function.js draws the
+    // tip); the list under the diagram says the same in words for screen readers.
+    t.invokers.async.forEach((source, i) => {
+      const g = this.svg.querySelector(`[data-node="async-src:${i}"]`);
+      g.setAttribute("tabindex", "0");
+      g.dataset.tip = asyncSourceDetail(source);
+    });
+    this.fitSources();
     this.envSignature.clear();
     this.applyCounts();
     this.onLayout?.(height);
+  }
+
+  // A topic, rule or pattern can be longer than its node is wide: a line shrinks a little to fit, and what still
+  // does not fit is cut (with "…"; the tip and the list under the diagram give it whole). Again after projector
+  // mode changes the text size.
+  fitSources() {
+    const room = COL.inv.w - 20;
+    for (const el of this.svg.querySelectorAll('[data-node^="async-src:"] text:not([data-k])')) {
+      el.dataset.full ??= el.textContent;
+      el.textContent = el.dataset.full;
+      el.style.fontSize = "";
+      const length = el.getComputedTextLength();
+      if (length <= room) continue;
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      el.style.fontSize = `${Math.max(MIN_FONT, (0.98 * size * room) / length)}px`; // 0.98: rounding
+      let text = el.dataset.full;
+      while (text.length > 4 && el.getComputedTextLength() > room) {
+        text = text.slice(0, -1);
+        el.textContent = `${text}…`;
+      }
+    }
   }
 
   set(key, text) {
@@ -490,10 +518,6 @@ function sourceCount(source, n) {
   return `async → ${source.qualifier || "$LATEST"} · ${fmt(n)} attempt${n === 1 ? "" : "s"}`;
 }
 
-function clip(text, n = 40) {
-  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
-}
-
 function shortArn(arn) {
   return arn.split(":").slice(-1)[0] || arn;
 }
@@ -504,8 +528,8 @@ function subscriberNames(subscribers) {
 
 // One short line for the diagram node; asyncSourceDetail gives the whole of it.
 function asyncSourceRule(source) {
-  if (source.kind === "sns") return source.filter_policy ? clip(`filter ${JSON.stringify(source.filter_policy)}`) : "no filter policy: every message";
-  if (source.kind === "eventbridge") return clip(`${source.enabled ? "" : "DISABLED · "}pattern ${JSON.stringify(source.event_pattern)}`);
+  if (source.kind === "sns") return source.filter_policy ? `filter ${JSON.stringify(source.filter_policy)}` : "no filter policy: every message";
+  if (source.kind === "eventbridge") return `${source.enabled ? "" : "DISABLED · "}pattern ${JSON.stringify(source.event_pattern)}`;
   return "";
 }
 

@@ -58,6 +58,27 @@ function refreshSelects(topology) {
   fill(root.querySelector("[data-log-version]"), topology.versions, true);
 }
 
+// A diagram node's tip (an SNS filter policy, an EventBridge pattern): on hover and on keyboard focus alike.
+const tip = q("[data-diagram-tip]");
+function showTip(event) {
+  const node = event.target.closest?.("[data-tip]");
+  if (!node) return;
+  const wrap = q("[data-diagram-wrap]").getBoundingClientRect();
+  const box = node.getBoundingClientRect();
+  tip.textContent = node.dataset.tip;
+  tip.style.left = `${box.left - wrap.left}px`;
+  tip.style.top = `${box.bottom - wrap.top + 4}px`;
+  tip.hidden = false;
+  node.setAttribute("aria-describedby", "diagram-tip");
+}
+function hideTip(event) {
+  if (event.target.closest?.("[data-tip]")) tip.hidden = true;
+}
+svg.addEventListener("mouseover", showTip);
+svg.addEventListener("focusin", showTip);
+svg.addEventListener("mouseout", hideTip);
+svg.addEventListener("focusout", hideTip);
+
 // Subscriptions and rules in words: what the diagram's hover titles say, for keyboards and screen readers.
 function renderFanout(topology) {
   const sources = topology.invokers.async.filter((s) => s.kind === "sns" || s.kind === "eventbridge");
@@ -222,7 +243,7 @@ initProjectorMode((large) => {
   charts.large = large;
   buckets.dirty = true;
   chartsShown = false;
-  requestAnimationFrame(() => dots.resize());
+  requestAnimationFrame(() => { dots.resize(); if (diagram.topology) diagram.fitSources(); });
 });
 // The history may take a second or two on a busy SQLite: the live stream does not wait for it (Buckets.load
 // replaces the seconds the history covers, so nothing is counted twice).
