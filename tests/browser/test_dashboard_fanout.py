@@ -81,6 +81,10 @@ def test_the_publisher_of_the_destination_topic_names_who_is_subscribed(page, li
     destination = page.locator('[data-node$=":thumbnail-failures"]')
     expect(destination).to_contain_text("OnFailure")
     expect(destination).to_contain_text("→ failure-alerts")
+    destination.focus()
+    expect(page.get_by_role("tooltip")).to_have_text(
+        "thumbnail-failures passes records on to failure-alerts (subscription)"
+    )
     assert page.get_by_role("button", name="Publish message").count() == 0  # anonymous: read-only
     screenshot(page, "function-thumbnailer-chain")
     assert console_errors == []

@@ -102,7 +102,7 @@ export class Diagram {
     ], asyncTargets.length ? asyncTargets : ["$LATEST"], retryLoop);
     t.invokers.async.forEach((source, i) => {
       const a = anchors.get(`inv:async-src:${i}`);
-      edges.push(`<path class="edge async-edge ${source.kind}" data-k="srcedge:${i}" d="${curve(COL.inv.x + 130, a.y0 + a.h, COL.inv.x + 130, asyncY)}"/>`);
+      edges.push(`<path class="edge async-edge ${source.kind}" d="${curve(COL.inv.x + 130, a.y0 + a.h, COL.inv.x + 130, asyncY)}"/>`);
     });
     for (const m of t.invokers.mappings) {
       if (m.kind === "sqs") {
@@ -220,18 +220,29 @@ export class Diagram {
       g.setAttribute("tabindex", "0");
       g.dataset.tip = asyncSourceDetail(source);
     });
+    for (const d of destinations.filter((x) => x.subscribers)) {
+      const g = this.svg.querySelector(`[data-node="out:dest:${CSS.escape(d.arn)}"]`);
+      g.setAttribute("tabindex", "0");
+      g.dataset.tip = d.subscribers.length
+        ? `${d.short} passes records on to ${d.subscribers.map((x) => `${x.function}${x.qualifier ? `:${x.qualifier}` : ""} (${x.via})`).join(", ")}`
+        : `${d.short}: nothing is subscribed`;
+    }
     this.fitSources();
     this.envSignature.clear();
     this.applyCounts();
     this.onLayout?.(height);
   }
 
-  // A topic, rule or pattern can be longer than its node is wide: a line shrinks a little to fit, and what still
-  // does not fit is cut (with "…"; the tip and the list under the diagram give it whole). Again after projector
-  // mode changes the text size.
+  // A topic, rule, pattern or list of subscribers can be longer than its node is wide: a line shrinks a little to
+  // fit, and what still does not fit is cut (with "…"; the tip and the list under the diagram give a source whole).
+  // Again after projector mode changes the text size.
   fitSources() {
-    const room = COL.inv.w - 20;
-    for (const el of this.svg.querySelectorAll('[data-node^="async-src:"] text:not([data-k])')) {
+    this.fitLines('[data-node^="async-src:"] text:not([data-k])', COL.inv.w - 20);
+    this.fitLines(".chain-line", COL.out.w - 20);
+  }
+
+  fitLines(selector, room) {
+    for (const el of this.svg.querySelectorAll(selector)) {
       el.dataset.full ??= el.textContent;
       el.textContent = el.dataset.full;
       el.style.fontSize = "";
@@ -289,7 +300,7 @@ export class Diagram {
     const pts = [[inv.x, inv.y]];
     const from = this.asyncSourceFor(sample);
     if (from >= 0) {
-      // Source → internal event queue → on; the source node counts the dots that left it (for tests and readers).
+      // Source → internal event queue → on. The node keeps how many dots left it (data-dots, read by browser tests).
       const src = this.anchors.get(`inv:async-src:${from}`);
       const queue = this.anchors.get("inv:async");
       pts.unshift([COL.inv.x + 130, src.y0 + src.h], [COL.inv.x + 130, queue.y0]);
