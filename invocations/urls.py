@@ -29,6 +29,8 @@ urlpatterns = [
     path("dashboard/api/traffic/burst", api.traffic_burst, name="api-traffic-burst"),
     path("dashboard/api/sources/message", api.queue_message, name="api-queue-message"),
     path("dashboard/api/sources/record", api.stream_record, name="api-stream-record"),
+    path("dashboard/api/sources/topic-message", api.topic_message, name="api-topic-message"),
+    path("dashboard/api/sources/bus-event", api.bus_event, name="api-bus-event"),
     path("dashboard/api/clock", api.clock, name="api-clock"),
     path("dashboard/api/scenarios/<str:name>", api.scenario, name="api-scenario"),
 ]

@@ -8,6 +8,7 @@ from .dashboard.http import controls_allowed
 from .errors import ResourceNotFoundException
 from .runtime.snapshot import function_summary
 from .runtime.traffic import KINDS, PATTERNS
+from .services.clock import simulation_clock_reading
 from .ws_routing import live_path
 
 CLOCK_SPEEDS = (0.5, 1, 2, 5, 10, 60)
@@ -26,6 +27,7 @@ def home(request):
             "controls": controls_allowed(request),
             "scenarios": actions.SCENARIOS,
             "clock_speeds": CLOCK_SPEEDS,
+            "clock": simulation_clock_reading(),
             "ws_path": live_path(),
         },
     )
@@ -55,6 +57,7 @@ def function_detail(request, name: str):
             "traffic_kinds": KINDS,
             "traffic_patterns": PATTERNS,
             "clock_speeds": CLOCK_SPEEDS,
+            "clock": simulation_clock_reading(),
             "ws_path": live_path(function.name),
         },
     )

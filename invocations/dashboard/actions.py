@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from ..services import (
     version_publish,
 )
 from ..services.demo import demo_seed
+from ..services.sources_live import topic_publish
 from ..services.traffic import traffic_stream_list, traffic_stream_start, traffic_stream_stop
 
 
@@ -79,6 +81,29 @@ def reserved_set(*, function: Function, reserved: int | None) -> None:
     else:
         function_concurrency_put(function=function, reserved_concurrent_executions=reserved)
     transaction.on_commit(lambda: Publisher().announce("ConcurrencyChanged", function.name, reserved=reserved))
+
+
+def topic_message_publish(*, topic: str, message: str, subject: str, attributes: dict[str, Any]) -> str:
+    """The "Publish to topic" panel: attributes may be given as SNS MessageAttributes or, for the classroom, as
+    plain values ({"ErrorCode": "500", "Retries": 3, "Tags": ["a", "b"]}). Returns the MessageId."""
+    return topic_publish(
+        topic=topic, message=message, subject=subject or None, message_attributes=message_attributes(attributes) or None
+    )
+
+
+def message_attributes(values: dict[str, Any]) -> dict[str, Any]:
+    """Plain values become String / Number / String.Array attributes; anything else goes to SNS's checks as given."""
+    attributes: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            attributes[name] = {"DataType": "String", "StringValue": value}
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            attributes[name] = {"DataType": "Number", "StringValue": json.dumps(value)}
+        elif isinstance(value, list):
+            attributes[name] = {"DataType": "String.Array", "StringValue": json.dumps(value)}
+        else:
+            attributes[name] = value
+    return attributes
 
 
 # --- scenarios ----------------------------------------------------------------------------------------------------

@@ -12,7 +12,13 @@ from ..errors import InvalidParameterValueException, ResourceNotFoundException
 from ..runtime.traffic import TrafficStream
 from ..services import event_invoke_config_put, provisioned_concurrency_delete, provisioned_concurrency_put
 from ..services.clock import simulation_clock_now, simulation_clock_set
-from ..services.sources_live import PEEK_LIMIT, queue_message_send, queue_messages_peek, stream_record_put
+from ..services.sources_live import (
+    PEEK_LIMIT,
+    event_bus_put_event,
+    queue_message_send,
+    queue_messages_peek,
+    stream_record_put,
+)
 from ..services.traffic import traffic_burst_send, traffic_stream_list, traffic_stream_start, traffic_stream_stop
 from . import actions, forms, history, topology
 from .http import read_endpoint, staff_action
@@ -209,6 +215,21 @@ def stream_record(request: HttpRequest, data: dict) -> dict:
     except json.JSONDecodeError:
         record_data = values["data"]
     return stream_record_put(stream=values["stream"], partition_key=values["partition_key"], data=record_data)
+
+
+@staff_action
+def topic_message(request: HttpRequest, data: dict) -> dict:
+    values = forms.cleaned(forms.TopicPublishForm, data)
+    return {"MessageId": actions.topic_message_publish(**values)}
+
+
+@staff_action
+def bus_event(request: HttpRequest, data: dict) -> dict:
+    values = forms.cleaned(forms.BusEventForm, data)
+    event_id = event_bus_put_event(
+        bus=values["bus"], source=values["source"], detail_type=values["detail_type"], detail=values["detail"]
+    )
+    return {"FailedEntryCount": 0, "Entries": [{"EventId": event_id}]}
 
 
 @staff_action

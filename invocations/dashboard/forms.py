@@ -111,6 +111,22 @@ class StreamRecordForm(forms.Form):
     data = forms.CharField(max_length=1_048_576, strip=False)
 
 
+class TopicPublishForm(forms.Form):
+    # Empty or too long messages are left to topic_publish, which refuses them with SNS's own messages.
+    topic = forms.CharField(max_length=350)
+    message = forms.CharField(required=False, strip=False)
+    subject = forms.CharField(max_length=100, required=False)
+    attributes = JSONObjectField(required=False, max_length=65_536)
+
+
+class BusEventForm(forms.Form):
+    # A missing source or detail-type is left to event_bus_put_event, which answers as PutEvents does.
+    bus = forms.CharField(max_length=350)
+    source = forms.CharField(max_length=256, required=False)
+    detail_type = forms.CharField(max_length=128, required=False)
+    detail = JSONObjectField(required=False)
+
+
 class ClockForm(forms.Form):
     factor = forms.FloatField(min_value=0.001, required=False)
     paused = forms.NullBooleanField(required=False)

@@ -8,12 +8,16 @@ from .. import selectors
 from ..models import (
     ApiStage,
     BucketNotification,
+    EventBus,
     EventInvokeConfig,
+    EventRule,
     Function,
     InvocationRecord,
     Queue,
     Stream,
     TargetGroup,
+    Topic,
+    TopicSubscription,
 )
 from ..runtime.connection import redis_client
 from ..runtime.snapshot import function_summary
@@ -41,6 +45,27 @@ def function_topology(function: Function) -> dict[str, Any]:
     async_sources = [
         {"kind": "s3", "label": f"S3 {n.bucket.name}", "qualifier": n.qualifier}
         for n in BucketNotification.objects.filter(function=function).select_related("bucket")
+    ]
+    async_sources += [
+        {
+            "kind": "sns",
+            "label": f"SNS {s.topic.name}",
+            "qualifier": s.qualifier,
+            "topic_arn": s.topic.arn,
+            "filter_policy": s.filter_policy,
+        }
+        for s in TopicSubscription.objects.filter(function=function).select_related("topic")
+    ]
+    async_sources += [
+        {
+            "kind": "eventbridge",
+            "label": f"EventBridge {r.bus.name}/{r.name}",
+            "qualifier": r.qualifier,
+            "bus_arn": r.bus.arn,
+            "event_pattern": r.event_pattern,
+            "enabled": r.enabled,
+        }
+        for r in EventRule.objects.filter(function=function).select_related("bus")
     ]
     mappings = []
     for mapping in selectors.event_source_mapping_list(function=function).select_related(
@@ -106,6 +131,7 @@ def function_topology(function: Function) -> dict[str, Any]:
         "event_invoke_configs": configs,
         "provisioned": provisioned,
         "queue_arns": _simulated_queues(targets),
+        "subscribers": _subscribers(targets),
         "profile": {
             "duration_mean_ms": duration.get("mean", 100) if isinstance(duration, dict) else duration,
             "duration_stddev_ms": duration.get("stddev", 20) if isinstance(duration, dict) else 0,
@@ -122,11 +148,36 @@ def _simulated_queues(arns: set[str]) -> list[str]:
     return sorted(q.arn for q in Queue.objects.filter(name__in=names) if q.arn == names[q.name])
 
 
+def _subscribers(arns: set[str]) -> dict[str, list[dict[str, str]]]:
+    """Who a destination or DLQ that is a topic or a bus passes its records on to: the topic's Lambda subscriptions,
+    the bus's enabled rules with their target (whether a rule's pattern matches a given record is not judged here)."""
+    topics = {t.arn: t for t in Topic.objects.filter(name__in={a.rsplit(":", 1)[-1] for a in arns if a})}
+    buses = {b.arn: b for b in EventBus.objects.filter(name__in={a.rsplit("/", 1)[-1] for a in arns if a})}
+    found: dict[str, list[dict[str, str]]] = {}
+    for arn in sorted(a for a in arns if a):
+        if arn in topics:
+            found[arn] = [
+                {"function": s.function.name, "qualifier": s.qualifier, "via": "subscription"}
+                for s in topics[arn].subscriptions.select_related("function")
+            ]
+        elif arn in buses:
+            found[arn] = [
+                {"function": r.function.name, "qualifier": r.qualifier, "via": f"rule {r.name}"}
+                for r in buses[arn].rules.filter(enabled=True).select_related("function")
+            ]
+    return found
+
+
 def source_choices() -> dict[str, list[dict[str, str]]]:
-    """Queues and streams the "put a message / record" controls offer."""
+    """Queues, streams, topics and buses the "put a message / record / publish / put an event" controls offer."""
     return {
         "queues": [{"name": q.name, "arn": q.arn} for q in Queue.objects.order_by("name") if not q.fifo],
         "streams": [{"name": f"{s.kind} {s.name}", "arn": s.arn} for s in Stream.objects.order_by("kind", "name")],
+        # FIFO topics need a MessageGroupId, which LambdaViz does not model (topic_publish refuses them).
+        "topics": [
+            {"name": t.name, "arn": t.arn} for t in Topic.objects.order_by("name") if not t.name.endswith(".fifo")
+        ],
+        "buses": [{"name": b.name, "arn": b.arn} for b in EventBus.objects.order_by("name")],
     }
 
 

@@ -55,3 +55,13 @@ def simulation_clock_now() -> float | None:
         return simulation_clock_ensure().now()
     except redis.RedisError:
         return None
+
+
+def simulation_clock_reading() -> dict[str, float | bool] | None:
+    """Simulated time, speed and pause now, for a page to start its clock before any live frame arrives (pages
+    where no engine host runs get none); None when Redis cannot be reached."""
+    try:
+        state = simulation_clock_ensure()
+    except redis.RedisError:
+        return None
+    return {"sim_time": state.now(), "factor": state.factor, "paused": state.paused}

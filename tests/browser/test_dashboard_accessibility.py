@@ -87,6 +87,11 @@ def test_every_control_has_a_visible_label_and_an_accessible_name(browser, live_
     expect(page.get_by_role("slider", name="prod weight")).to_have_attribute("aria-valuetext", "5% to version 2")
     for label in ("Rate (per simulated second)", "Alias", "Queue", "Stream", "Speed", "Version"):
         expect(page.get_by_label(label, exact=True)).to_be_visible()
+    # The SNS / EventBridge controls on a subscribed function's view.
+    page.goto(f"{live_url}/functions/failure-alerts/")
+    assert assert_every_control_is_labelled(page) > 40
+    for label in ("Topic", "Message", "Event bus", "Source", "Detail type", "Detail (JSON object)"):
+        expect(page.get_by_label(label, exact=True)).to_be_visible()
     # The viewer dialog, once open, too.
     page.goto(f"{live_url}/functions/order-worker/")
     page.get_by_role("button", name="Messages in orders-dlq").click()

@@ -1,5 +1,7 @@
 """What the function view shows from what already happened: chart history, queue contents, pending retries."""
 
+from datetime import UTC, datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -89,3 +91,25 @@ def test_pending_retries_are_listed_newest_first_and_leave_when_settled(
     expect(page.locator('[data-k="async-dropped"]')).to_have_text("dropped: RetriesExhausted")
     assert int(page.locator("[data-retries] ol").get_attribute("data-settled")) > 0
     assert console_errors == []
+
+
+# The versions chart's x range as plotly resolved it (a date string in the page's time zone, UTC here).
+VERSIONS_RANGE = "() => document.querySelector('[data-chart=\"versions\"]')._fullLayout?.xaxis.range"
+
+
+def test_the_charts_axes_follow_the_live_frames_before_any_invocation(browser, live_url, seeded, engine_host):
+    # Frames with gauges only (nothing invoked failure-alerts yet) draw the charts without a single trace of the
+    # versions chart: its axis must still be the simulated minutes, not plotly's empty default around 00:00:00.
+    context = browser.new_context(timezone_id="UTC")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(f"{live_url}/functions/failure-alerts/")
+    expect(page.locator(".charts .main-svg").first).to_be_visible(timeout=8000)
+    page.wait_for_function(f"() => ({VERSIONS_RANGE})() !== undefined")
+    first, last = page.evaluate(VERSIONS_RANGE)
+    now = SharedClock(engine_host.client).now()
+    to_epoch = lambda text: datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()  # noqa: E731
+    assert now - 600 < to_epoch(first) < to_epoch(last) < now + 60
+    assert errors == []
+    context.close()

@@ -1,5 +1,6 @@
 """The dashboard in real headless Chromium: the seed_demo picture, live updates, controls (issue 6)."""
 
+import re
 import time
 
 import pytest
@@ -53,4 +54,22 @@ def test_the_function_diagram_renders_the_seed_demo_picture(page, live_url, seed
     expect(page.locator("#lv-conn")).to_have_text("live")
     time.sleep(1.2)
     screenshot(page, "account")
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("path", ["/", "/functions/checkout/"])
+def test_the_clock_shows_the_shared_clock_where_no_engine_host_runs(
+    page, live_url, seeded, redis_db, path, console_errors
+):
+    from invocations.runtime.shared_clock import SharedClock
+
+    # No engine host: no frame will ever carry the time, so it comes from the page the server rendered.
+    page.goto(f"{live_url}{path}")
+    clock = page.locator("[data-clock-time]").first
+    expect(clock).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))
+    shown = clock.inner_text()
+    now = SharedClock(redis_db).now()
+    near = {time.strftime("%H:%M:%S", time.gmtime(now + d)) for d in (-2, -1, 0, 1)}
+    assert shown in near, (shown, sorted(near))
+    expect(clock).not_to_have_text(shown, timeout=3000)  # and it runs (the shared clock is not paused)
     assert console_errors == []

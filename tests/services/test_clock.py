@@ -6,6 +6,7 @@ from invocations.errors import InvalidParameterValueException
 from invocations.models import AccountSettings
 from invocations.runtime.shared_clock import SharedClock
 from invocations.services import simulation_clock_ensure, simulation_clock_set
+from invocations.services.clock import simulation_clock_reading
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,3 +35,11 @@ def test_a_fresh_redis_starts_the_clock_at_the_remembered_speed(redis_client):
     redis_client.flushdb()
     state = simulation_clock_ensure()
     assert state.factor == 30.0 and state.paused
+
+
+def test_a_page_reads_the_time_speed_and_pause_it_starts_its_clock_from(redis_client, settings):
+    simulation_clock_set(factor=5, paused=True)
+    reading = simulation_clock_reading()
+    assert reading == {"sim_time": SharedClock(redis_client).state(fresh=True).now(), "factor": 5.0, "paused": True}
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there: the page renders without a clock time
+    assert simulation_clock_reading() is None

@@ -10,9 +10,10 @@ export class Charts {
     this.ready = new Set();
     this.large = false;
     this.next = 0;
+    this.versionsDrawn = "";
   }
 
-  layout(title, extra = {}) {
+  layout(title, extra = {}, range = undefined) {
     const font = this.large ? 16 : 12;
     return {
       title: { text: title, font: { size: font + 2 }, x: 0.02, y: 0.97 },
@@ -23,7 +24,9 @@ export class Charts {
       plot_bgcolor: "#fff",
       showlegend: true,
       legend: { orientation: "h", x: 0, y: -0.25, font: { size: font - 1 } },
-      xaxis: { type: "date", tickformat: "%H:%M:%S", gridcolor: "#eceff3" },
+      // An explicit range: a chart with no trace yet (no invocation so far) would otherwise show plotly's
+      // default axis, at 00:00:00, until its next turn to redraw.
+      xaxis: { type: "date", tickformat: "%H:%M:%S", gridcolor: "#eceff3", range },
       yaxis: { rangemode: "tozero", gridcolor: "#eceff3" },
       ...extra,
     };
@@ -55,9 +58,14 @@ export class Charts {
     const entries = Object.entries(figures);
     const chosen = all ? entries : [entries[this.next % entries.length]];
     this.next += 1;
+    // A version seen for the first time gets its line now rather than on the chart's next turn.
+    const seen = versions.join(",");
+    if (seen !== this.versionsDrawn && !chosen.some(([key]) => key === "versions")) chosen.push(entries[0]);
+    this.versionsDrawn = seen;
+    const range = [new Date((rows[0].t - 1) * 1000), new Date((rows.at(-1).t + 1) * 1000)];
     for (const [key, [data, title, extra]] of chosen) {
       const el = this.el[key];
-      if (el) this.plotly.react(el, data, this.layout(title, extra), config);
+      if (el) this.plotly.react(el, data, this.layout(title, extra, range), config);
     }
     return true;
   }

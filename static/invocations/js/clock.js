@@ -11,6 +11,10 @@ export class ClockView {
     this.factor = 1;
     this.paused = false;
     if (controls) this.bindControls();
+    // The shared clock as the server read it when it rendered the page, so the time shows (and runs) even where no
+    // engine host sends frames; the first frame or snapshot corrects it.
+    const { simTime, simFactor, simPaused } = root.dataset;
+    if (simTime !== undefined) this.update({ sim_time: Number(simTime), factor: Number(simFactor), paused: simPaused === "1" });
     setInterval(() => this.render(), 250);
   }
 

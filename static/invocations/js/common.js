@@ -31,10 +31,11 @@ export function toast(message, kind = "info") {
 }
 
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, type = null) {
     super(body?.message || `Request failed (${status})`);
     this.status = status;
     this.body = body;
+    this.type = type; // AWS's error type (x-amzn-ErrorType), when the server named one
   }
 }
 
@@ -48,7 +49,7 @@ export async function postJSON(url, data) {
   });
   let body = null;
   try { body = await response.json(); } catch { body = null; }
-  if (!response.ok) throw new ApiError(response.status, body);
+  if (!response.ok) throw new ApiError(response.status, body, response.headers.get("x-amzn-ErrorType"));
   return body;
 }
 

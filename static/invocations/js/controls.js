@@ -58,15 +58,29 @@ export function bindForms(root, onDone) {
       if (!url) return;
       const buttons = [...form.querySelectorAll("button")];
       buttons.forEach((b) => { b.disabled = true; });
+      // Forms with an inline area show the outcome (and AWS's error type and message) next to their fields.
+      const resultEl = form.querySelector("[data-form-result]");
+      const errorEl = form.querySelector("[data-form-error]");
+      if (resultEl) resultEl.textContent = "";
+      if (errorEl) errorEl.textContent = "";
       try {
         const result = await postJSON(url, data);
         toast(`${(submitter?.textContent || "Saved").trim()}: done`);
+        if (resultEl) resultEl.textContent = resultText(result);
         onDone?.(form.dataset.form, result, url);
       } catch (error) {
-        toast(error.message, "error");
+        if (errorEl) errorEl.textContent = error.type ? `${error.type}: ${error.message}` : error.message;
+        else toast(error.message, "error");
       } finally {
         buttons.forEach((b) => { b.disabled = false; });
       }
     });
   }
+}
+
+function resultText(result) {
+  if (result?.MessageId) return `Published: MessageId ${result.MessageId}`;
+  const eventId = result?.Entries?.[0]?.EventId;
+  if (eventId) return `Put: EventId ${eventId}`;
+  return "Done.";
 }

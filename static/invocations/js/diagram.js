@@ -18,6 +18,7 @@ const ENV_SIZE = 13;
 const ENV_STEP = 16;
 const ENV_PER_ROW = Math.floor((COL.env.w - 12) / ENV_STEP);
 const ENV_ROWS = 3;
+const MIN_FONT = 10; // px: the smallest a long source line may shrink to before it is cut
 const ENV_ORDER = ["Provisioned", "Busy", "Initializing", "Ready", "Reset"];
 const ASYNC_KINDS = new Set(["s3", "sns", "events", "eventbridge", "destination", "async"]);
 const SYNC_KINDS = new Set(["sdk", "cli", "traffic", "console"]);
@@ -83,9 +84,14 @@ export class Diagram {
       addInvoker(`alb:${group.name}`, 44, "sync", [`ALB target group ${group.name}`, `→ ${group.qualifier || "$LATEST"}`], [group.qualifier || "$LATEST"]);
     }
     const asyncTargets = t.invokers.async.map((a) => a.qualifier || "$LATEST");
-    for (const source of t.invokers.async) {
-      addInvoker(`async-src:${source.kind}`, 36, "async-source", [`${source.label} (async)`], []);
-    }
+    t.invokers.async.forEach((source, i) => {
+      // SNS and EventBridge nodes say "async" on their count line: a bus/rule label leaves no room for it here.
+      const lines = [source.kind === "sns" || source.kind === "eventbridge" ? source.label : `${source.label} (async)`];
+      const rule = asyncSourceRule(source);
+      if (rule) lines.push([rule, null, "muted-line"]);
+      lines.push([sourceCount(source, 0), `src:${i}`]);
+      addInvoker(`async-src:${i}`, 12 + lines.length * 17, `async-source ${source.kind}`, lines, []);
+    });
     const retryLoop = `<path class="retry-loop" d="M${COL.inv.x + 200},${y + 72} C${COL.inv.x + 200},${y + 96} ${COL.inv.x + 60},${y + 96} ${COL.inv.x + 60},${y + 72}" marker-end="url(#arrow)"/>`;
     const asyncY = y;
     addInvoker("async", 96, "async-queue", [
@@ -94,9 +100,10 @@ export class Diagram {
       ["no retries scheduled", "async-retry"],
       ["", "async-dropped"],
     ], asyncTargets.length ? asyncTargets : ["$LATEST"], retryLoop);
-    for (const source of t.invokers.async) {
-      edges.push(`<path class="edge async-edge" d="${curve(COL.inv.x + 130, anchors.get(`inv:async-src:${source.kind}`).y0 + 36, COL.inv.x + 130, asyncY)}"/>`);
-    }
+    t.invokers.async.forEach((source, i) => {
+      const a = anchors.get(`inv:async-src:${i}`);
+      edges.push(`<path class="edge async-edge ${source.kind}" d="${curve(COL.inv.x + 130, a.y0 + a.h, COL.inv.x + 130, asyncY)}"/>`);
+    });
     for (const m of t.invokers.mappings) {
       if (m.kind === "sqs") {
         addInvoker(`esm:${m.uuid}`, 80, "esm sqs", [
@@ -181,7 +188,12 @@ export class Diagram {
     addOutcome("Timeout", "timeout", ["Timeout", ["0", "out:Timeout"]]);
     addOutcome("Throttled", "throttled", ["Throttled (429)", ["0", "out:Throttled"]]);
     const destinations = destinationList(t);
-    for (const d of destinations) addOutcome(`dest:${d.arn}`, `dest ${d.kind}`, [`${d.label}`, [d.short, null, "muted-line"], ["0 delivered", `dest:${d.arn}`]], 58);
+    for (const d of destinations) {
+      const lines = [`${d.label}`, [d.short, null, "muted-line"], ["0 delivered", `dest:${d.arn}`]];
+      // A topic or a bus passes the record on: name who is subscribed, so the chain can be followed.
+      if (d.subscribers) lines.push([d.subscribers.length ? `→ ${subscriberNames(d.subscribers)}` : "→ no subscribers", null, "chain-line"]);
+      addOutcome(`dest:${d.arn}`, `dest ${d.kind}`, lines, 7 + lines.length * 17);
+    }
     this.destinations = destinations;
 
     // Invoker → qualifier edges
@@ -201,9 +213,49 @@ export class Diagram {
     this.invokers = invokers;
     this.keys = new Map([...this.svg.querySelectorAll("[data-k]")].map((el) => [el.dataset.k, el]));
     this.envGroups = new Map([...this.svg.querySelectorAll("[data-envs]")].map((el) => [el.dataset.envs, el]));
+    // The whole filter policy / pattern of a source, shown on hover and on keyboard focus (function.js draws the
+    // tip); the list under the diagram says the same in words for screen readers.
+    t.invokers.async.forEach((source, i) => {
+      const g = this.svg.querySelector(`[data-node="async-src:${i}"]`);
+      g.setAttribute("tabindex", "0");
+      g.dataset.tip = asyncSourceDetail(source);
+    });
+    for (const d of destinations.filter((x) => x.subscribers)) {
+      const g = this.svg.querySelector(`[data-node="out:dest:${CSS.escape(d.arn)}"]`);
+      g.setAttribute("tabindex", "0");
+      g.dataset.tip = d.subscribers.length
+        ? `${d.short} passes records on to ${d.subscribers.map((x) => `${x.function}${x.qualifier ? `:${x.qualifier}` : ""} (${x.via})`).join(", ")}`
+        : `${d.short}: nothing is subscribed`;
+    }
+    this.fitSources();
     this.envSignature.clear();
     this.applyCounts();
     this.onLayout?.(height);
+  }
+
+  // A topic, rule, pattern or list of subscribers can be longer than its node is wide: a line shrinks a little to
+  // fit, and what still does not fit is cut (with "…"; the tip and the list under the diagram give a source whole).
+  // Again after projector mode changes the text size.
+  fitSources() {
+    this.fitLines('[data-node^="async-src:"] text:not([data-k])', COL.inv.w - 20);
+    this.fitLines(".chain-line", COL.out.w - 20);
+  }
+
+  fitLines(selector, room) {
+    for (const el of this.svg.querySelectorAll(selector)) {
+      el.dataset.full ??= el.textContent;
+      el.textContent = el.dataset.full;
+      el.style.fontSize = "";
+      const length = el.getComputedTextLength();
+      if (length <= room) continue;
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      el.style.fontSize = `${Math.max(MIN_FONT, (0.98 * size * room) / length)}px`; // 0.98: rounding
+      let text = el.dataset.full;
+      while (text.length > 4 && el.getComputedTextLength() > room) {
+        text = text.slice(0, -1);
+        el.textContent = `${text}…`;
+      }
+    }
   }
 
   set(key, text) {
@@ -231,9 +283,30 @@ export class Diagram {
     return "sdk";
   }
 
+  // The S3 / SNS / EventBridge node a sampled async invocation came from (first attempts only: a retry starts
+  // from the queue), matched on its kind and the qualifier it invoked.
+  asyncSourceFor(sample) {
+    if ((sample.attempt || 1) > 1) return -1;
+    const kind = { events: "eventbridge" }[sample.source] || sample.source;
+    const sources = this.topology.invokers.async;
+    const qualifier = sample.qualifier || "$LATEST";
+    const same = (s) => s.kind === kind && (s.qualifier || "$LATEST") === qualifier;
+    const i = sources.findIndex(same);
+    return i >= 0 ? i : sources.findIndex((s) => s.kind === kind);
+  }
+
   path(sample) {
     const inv = this.anchors.get(`inv:${this.invokerFor(sample)}`) || this.anchors.get("inv:sdk");
     const pts = [[inv.x, inv.y]];
+    const from = this.asyncSourceFor(sample);
+    if (from >= 0) {
+      // Source → internal event queue → on. The node keeps how many dots left it (data-dots, read by browser tests).
+      const src = this.anchors.get(`inv:async-src:${from}`);
+      const queue = this.anchors.get("inv:async");
+      pts.unshift([COL.inv.x + 130, src.y0 + src.h], [COL.inv.x + 130, queue.y0]);
+      const g = this.svg.querySelector(`[data-node="async-src:${from}"]`);
+      if (g) g.dataset.dots = String(Number(g.dataset.dots || 0) + 1);
+    }
     const alias = sample.alias && this.anchors.get(`alias:${sample.alias}`);
     if (alias) pts.push([alias.x, alias.y], [alias.right, alias.y]);
     const version = sample.version || sample.qualifier || "$LATEST";
@@ -264,6 +337,11 @@ export class Diagram {
       }
       const throttles = Object.values(fn.throttles || {}).reduce((a, b) => a + b, 0);
       this.counts.Throttled += throttles;
+      for (const [edge, n] of Object.entries(fn.edges || {})) {
+        const [from, to] = edge.split("->");
+        const i = this.asyncSourceFor({ source: from, qualifier: to });
+        if (i >= 0) this.counts[`src:${i}`] = (this.counts[`src:${i}`] || 0) + n;
+      }
       for (const [alias, split] of Object.entries(aliasTraffic(fn.edges, this.topology.aliases))) {
         this.counts[`a:${alias}`] = (this.counts[`a:${alias}`] || 0) + split.executed;
         this.counts[`athr:${alias}`] = (this.counts[`athr:${alias}`] || 0) + split.throttled;
@@ -375,6 +453,9 @@ export class Diagram {
       const throttled = this.counts[`athr:${alias.name}`] || 0;
       this.set(`athr:${alias.name}`, throttled ? `${fmt(throttled)} throttled` : "");
     }
+    this.topology.invokers.async.forEach((source, i) => {
+      this.set(`src:${i}`, sourceCount(source, this.counts[`src:${i}`] || 0));
+    });
     for (const d of this.destinations || []) this.set(`dest:${d.arn}`, `${fmt(this.delivered.get(d.arn) || 0)} delivered`);
     // Configured vs observed split: executed invocations only, over the last 10 s of wall time.
     this.observed = this.observed.filter((o) => now - o.at < 10000);
@@ -443,8 +524,34 @@ function stateLabel(state) {
   return { Ready: "idle warm", Busy: "busy", Initializing: "cold-starting", Provisioned: "provisioned", Reset: "resetting" }[state] || state.toLowerCase();
 }
 
+// Attempts: the frames count every call from a source, a throttled or retried one included.
+function sourceCount(source, n) {
+  return `async → ${source.qualifier || "$LATEST"} · ${fmt(n)} attempt${n === 1 ? "" : "s"}`;
+}
+
 function shortArn(arn) {
   return arn.split(":").slice(-1)[0] || arn;
+}
+
+function subscriberNames(subscribers) {
+  return subscribers.map((s) => `${s.function}${s.qualifier ? `:${s.qualifier}` : ""}`).filter((n, i, all) => all.indexOf(n) === i).join(", ");
+}
+
+// One short line for the diagram node; asyncSourceDetail gives the whole of it.
+function asyncSourceRule(source) {
+  if (source.kind === "sns") return source.filter_policy ? `filter ${JSON.stringify(source.filter_policy)}` : "no filter policy: every message";
+  if (source.kind === "eventbridge") return `${source.enabled ? "" : "DISABLED · "}pattern ${JSON.stringify(source.event_pattern)}`;
+  return "";
+}
+
+export function asyncSourceDetail(source) {
+  if (source.kind === "sns") {
+    return `${source.label} → ${source.qualifier || "$LATEST"}: ${source.filter_policy ? `filter policy ${JSON.stringify(source.filter_policy)}` : "no filter policy (every message)"}`;
+  }
+  if (source.kind === "eventbridge") {
+    return `${source.label} → ${source.qualifier || "$LATEST"}${source.enabled ? "" : " (disabled)"}: event pattern ${JSON.stringify(source.event_pattern)}`;
+  }
+  return `${source.label} → ${source.qualifier || "$LATEST"}`;
 }
 
 function destinationList(t) {
@@ -453,7 +560,7 @@ function destinationList(t) {
   const add = (arn, kind, label) => {
     if (!arn || seen.has(arn)) return;
     seen.add(arn);
-    list.push({ arn, kind, label, short: shortArn(arn) });
+    list.push({ arn, kind, label, short: shortArn(arn), subscribers: (t.subscribers || {})[arn] });
   };
   add(t.dead_letter_target_arn, "dlq", "DLQ (async)");
   for (const c of t.event_invoke_configs) {

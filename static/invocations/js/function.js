@@ -4,7 +4,7 @@ import { Charts } from "./charts.js";
 import { ClockView } from "./clock.js";
 import { appRoot, escapeHtml, fmt, getJSON, initProjectorMode, toast } from "./common.js";
 import { bindForms, bindSliders, setSlider } from "./controls.js";
-import { Diagram, WIDTH } from "./diagram.js";
+import { asyncSourceDetail, Diagram, WIDTH } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { LiveSocket } from "./live.js";
 import { Buckets, RateMeter } from "./series.js";
@@ -33,6 +33,7 @@ async function loadTopology() {
     refreshSelects(topology);
     dots.resize();
     renderDestinations();
+    renderFanout(topology);
   } catch (error) {
     toast(`Could not load the diagram: ${error.message}`, "error");
   }
@@ -55,6 +56,35 @@ function refreshSelects(topology) {
   fill(root.querySelector("#av-primary"), topology.versions, false);
   fill(root.querySelector("#av-additional"), published, true);
   fill(root.querySelector("[data-log-version]"), topology.versions, true);
+}
+
+// A diagram node's tip (an SNS filter policy, an EventBridge pattern): on hover and on keyboard focus alike.
+const tip = q("[data-diagram-tip]");
+function showTip(event) {
+  const node = event.target.closest?.("[data-tip]");
+  if (!node) return;
+  const wrap = q("[data-diagram-wrap]").getBoundingClientRect();
+  const box = node.getBoundingClientRect();
+  tip.textContent = node.dataset.tip;
+  tip.style.left = `${box.left - wrap.left}px`;
+  tip.style.top = `${box.bottom - wrap.top + 4}px`;
+  tip.hidden = false;
+  node.setAttribute("aria-describedby", "diagram-tip");
+}
+function hideTip(event) {
+  if (event.target.closest?.("[data-tip]")) tip.hidden = true;
+}
+svg.addEventListener("mouseover", showTip);
+svg.addEventListener("focusin", showTip);
+svg.addEventListener("mouseout", hideTip);
+svg.addEventListener("focusout", hideTip);
+
+// Subscriptions and rules in words: what the diagram's hover titles say, for keyboards and screen readers.
+function renderFanout(topology) {
+  const sources = topology.invokers.async.filter((s) => s.kind === "sns" || s.kind === "eventbridge");
+  q("[data-fanout]").hidden = !sources.length;
+  q("#fanout-subset").hidden = !sources.length && !controls;
+  q("[data-fanout-list]").innerHTML = sources.map((s) => `<li>${escapeHtml(asyncSourceDetail(s))}</li>`).join("");
 }
 
 function renderDestinations() {
@@ -213,7 +243,7 @@ initProjectorMode((large) => {
   charts.large = large;
   buckets.dirty = true;
   chartsShown = false;
-  requestAnimationFrame(() => dots.resize());
+  requestAnimationFrame(() => { dots.resize(); if (diagram.topology) diagram.fitSources(); });
 });
 // The history may take a second or two on a busy SQLite: the live stream does not wait for it (Buckets.load
 // replaces the seconds the history covers, so nothing is counted twice).
