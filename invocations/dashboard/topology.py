@@ -26,14 +26,6 @@ from ..runtime.targets import outbox
 LOG_LIMIT = 40
 
 
-def _qualifier_of(config: EventInvokeConfig) -> str:
-    if config.alias_id:
-        return config.alias.name
-    if config.version_id:
-        return str(config.version.number)
-    return "$LATEST"
-
-
 def function_topology(function: Function) -> dict[str, Any]:
     """Invokers, aliases, versions, concurrency settings and destinations of one function (from the database)."""
     summary = function_summary(function)
@@ -100,7 +92,7 @@ def function_topology(function: Function) -> dict[str, Any]:
             )
     configs = [
         {
-            "qualifier": _qualifier_of(c),
+            "qualifier": c.qualifier,
             "maximum_retry_attempts": c.maximum_retry_attempts,
             "maximum_event_age_in_seconds": c.maximum_event_age_in_seconds,
             "on_success": c.on_success,
@@ -110,7 +102,7 @@ def function_topology(function: Function) -> dict[str, Any]:
     ]
     provisioned = [
         {
-            "qualifier": c.alias.name if c.alias_id else str(c.version.number),
+            "qualifier": c.qualifier,
             "requested": c.requested,
             "allocated": c.allocated,
             "status": c.status,
