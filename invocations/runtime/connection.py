@@ -21,7 +21,12 @@ def config_changed(client: redis.Redis | None = None) -> None:
     (client or redis_client()).incr(CONFIG_VERSION)
 
 
+def inbox_entry(request: dict[str, Any]) -> str:
+    """One inbox request as the host reads it (for clients that push themselves, such as redis.asyncio)."""
+    return json.dumps(request, separators=(",", ":"))
+
+
 def inbox_push(requests: list[dict[str, Any]], client: redis.Redis | None = None) -> None:
     """Queue invocations for the host (durable until the host has taken them into the engine)."""
     if requests:
-        (client or redis_client()).rpush(INBOX, *(json.dumps(r, separators=(",", ":")) for r in requests))
+        (client or redis_client()).rpush(INBOX, *(inbox_entry(r) for r in requests))
