@@ -28,7 +28,7 @@ from invocations.errors import (
     ValidationException,
 )
 from invocations.rules.messages import enum_failed
-from invocations.runtime.connection import CONFIG_VERSION
+from invocations.runtime.connection import read_config_version
 from invocations.runtime.invoke_client import SyncInvokeResult, invoke_async, invoke_sync
 from invocations.runtime.shared_clock import ClockState, SharedClock
 
@@ -178,7 +178,9 @@ async def invoke(request: HttpRequest, function_name: str) -> HttpResponse:
 
 
 def cached_target(call: InvokeCall) -> Target:
-    return targets.resolve(_redis().get(CONFIG_VERSION), call.function_name, call.qualifier)
+    pipe = _redis().pipeline(transaction=False)
+    read_config_version(pipe)
+    return targets.resolve(pipe.execute()[-1], call.function_name, call.qualifier)
 
 
 def wait_for_result(target: Target, call: InvokeCall) -> SyncInvokeResult:

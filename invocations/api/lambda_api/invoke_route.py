@@ -25,7 +25,7 @@ from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 
 from invocations.errors import LambdaError, ServiceException
-from invocations.runtime.connection import CONFIG_VERSION
+from invocations.runtime.connection import read_config_version
 from invocations.runtime.invoke_client import SyncInvokeResult, ainvoke_async, ainvoke_sync
 from invocations.runtime.shared_clock import KEY as CLOCK_KEY
 from invocations.runtime.shared_clock import ClockState, state_of
@@ -96,9 +96,10 @@ class LeanInvoke:
     async def invoke(self, call: InvokeCall, request_id: str) -> HttpResponse:
         client = self._redis()
         async with client.pipeline(transaction=False) as pipe:  # one round trip for both
-            pipe.get(CONFIG_VERSION)
             pipe.hgetall(CLOCK_KEY)
-            version, clock_values = await pipe.execute()
+            read_config_version(pipe)
+            answers = await pipe.execute()
+        clock_values, version = answers[0], answers[-1]
         target = targets.get(version, call.function_name, call.qualifier)
         if target is None:
             target = await sync_to_async(targets.resolve_outside_request)(version, call.function_name, call.qualifier)
