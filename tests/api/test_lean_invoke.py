@@ -155,7 +155,8 @@ def test_bad_input_answers_as_the_django_view(servers, live_server, lean_daphne_
         path = "/2015-03-31/functions/checkout/invocations"
         expected = send_signed(live_server.url, "POST", path, body=body, headers=headers)
         got = send_signed(lean_daphne_url, "POST", path, body=body, headers=headers)
-        assert (got[0], got[1]["x-amzn-ErrorType"], got[2]) == (expected[0], expected[1]["x-amzn-ErrorType"], expected[2])
+        assert (got[0], got[2]) == (expected[0], expected[2])
+        assert got[1]["x-amzn-ErrorType"] == expected[1]["x-amzn-ErrorType"]
         assert got[0] == 400 and "X-Frame-Options" not in got[1]
 
 
@@ -194,8 +195,9 @@ def test_a_deleted_function_or_alias_is_seen_by_the_next_lean_invoke(servers):
 def test_what_the_lean_route_does_not_serve_goes_to_django(servers, lean_daphne_url):
     # Another method on the Invoke path: Django's UnknownOperationException; a Host outside ALLOWED_HOSTS: Django's 400.
     path = "/2015-03-31/functions/checkout/invocations"
-    status, headers, body = send_signed(lean_daphne_url, "GET", path)
-    assert (status, headers["x-amzn-ErrorType"], headers["X-Frame-Options"]) == (404, "UnknownOperationException", "DENY")
+    status, headers, _ = send_signed(lean_daphne_url, "GET", path)
+    assert (status, headers["x-amzn-ErrorType"]) == (404, "UnknownOperationException")
+    assert headers["X-Frame-Options"] == "DENY"  # Django's middleware answered
     parts = urlsplit(lean_daphne_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
