@@ -7,6 +7,7 @@ sign and the signature with the secret we hold for the access key, and compares 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -111,6 +112,13 @@ def asgi_wire_request(scope: Mapping, body: bytes) -> WireRequest:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def signing_time(timestamp: str) -> datetime:
+    """SigV4's basic ISO-8601 time as a UTC datetime (ValueError if it is not one). Cached: strptime is slow, and
+    a client signs every request of the same second with the same timestamp."""
+    return datetime.strptime(timestamp, SIGV4_TIMESTAMP).replace(tzinfo=UTC)
+
+
 def configured_credentials() -> dict[str, str]:
     """Access key id → secret access key, from settings (the demo pair test/test when they are not set)."""
     access_key_id = getattr(settings, "LAMBDAVIZ_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID)
@@ -165,7 +173,7 @@ def request_timestamp(request: HttpRequest | WireRequest) -> str:
     amz_date = request.headers.get("X-Amz-Date")
     if amz_date:
         try:
-            datetime.strptime(amz_date, SIGV4_TIMESTAMP)
+            signing_time(amz_date)
         except ValueError:
             raise IncompleteSignatureException(
                 f"Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
@@ -187,7 +195,7 @@ def request_timestamp(request: HttpRequest | WireRequest) -> str:
 
 def check_clock(timestamp: str, now: datetime, max_skew: timedelta = MAX_CLOCK_SKEW) -> None:
     """Refuse a request signed too long ago or too far in the future, in AWS's words."""
-    signed_at = datetime.strptime(timestamp, SIGV4_TIMESTAMP).replace(tzinfo=UTC)
+    signed_at = signing_time(timestamp)
     minutes = int(max_skew.total_seconds() // 60)
     if signed_at < now - max_skew:
         raise InvalidSignatureException(
@@ -319,7 +327,7 @@ def verify_request(
     return SignedBy(
         access_key_id=auth.access_key_id,
         region=auth.region,
-        signed_at=datetime.strptime(timestamp, SIGV4_TIMESTAMP).replace(tzinfo=UTC),
+        signed_at=signing_time(timestamp),
     )
 
 

@@ -17,7 +17,8 @@ import redis.asyncio
 from django.conf import settings
 
 from ..errors import ServiceException
-from .connection import INBOX, inbox_entry, inbox_push
+from .connection import CONFIG_VERSION, INBOX, inbox_entry, inbox_push, read_config_version
+from .shared_clock import KEY as CLOCK_KEY
 
 REPLY_PREFIX = "lv:reply:"
 # Published with every sync invoke: the host's idle wait returns at once instead of at its next poll (host.py).
@@ -84,19 +85,6 @@ def invoke_sync(
     return sync_result(client.blpop([reply], timeout=max(0.1, wait_s)))
 
 
-async def ainvoke_sync(
-    client: redis.asyncio.Redis, target: str, payload: Any, *, wait_s: float, source: str = "sdk", **fields: Any
-) -> SyncInvokeResult:
-    """invoke_sync on an asyncio Redis client (the lean Invoke route): the wait holds no thread."""
-    reply = new_reply_key()
-    request = invoke_request("RequestResponse", target, payload, source=source, reply=reply, **fields)
-    async with client.pipeline(transaction=False) as pipe:
-        pipe.rpush(INBOX, inbox_entry(request))
-        pipe.publish(WAKE_CHANNEL, b"")
-        await pipe.execute()
-    return sync_result(await client.blpop([reply], timeout=max(0.1, wait_s)))
-
-
 def invoke_async(
     target: str, payload: Any, *, source: str = "sdk", client: redis.Redis | None = None, **fields: Any
 ) -> None:
@@ -104,9 +92,52 @@ def invoke_async(
     inbox_push([invoke_request("Event", target, payload, source=source, **fields)], client)
 
 
-async def ainvoke_async(client: redis.asyncio.Redis, target: str, payload: Any, *, source: str = "sdk", **fields: Any):
-    """invoke_async on an asyncio Redis client."""
-    await client.rpush(INBOX, inbox_entry(invoke_request("Event", target, payload, source=source, **fields)))
+# Queue a request (ARGV[2], if any) only while the configuration is still the version its target was looked up
+# under (ARGV[1]; '' queues regardless), wake the host (ARGV[3], if any), and read the clock: one round trip.
+_QUEUE_IF_CURRENT = """
+local version = redis.call('GET', KEYS[1])
+local clock = redis.call('HGETALL', KEYS[3])
+if ARGV[1] ~= '' and version ~= ARGV[1] then return {0, version, clock} end
+if ARGV[2] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[2]) end
+if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], '') end
+return {1, version, clock}
+"""
+
+
+@dataclass(frozen=True)
+class Queued:
+    """What AsyncInbox.queue saw: whether it queued, the configuration version, the clock (HGETALL of its key)."""
+
+    done: bool
+    version: bytes | None
+    clock: dict[bytes, bytes]
+
+
+class AsyncInbox:
+    """The inbox on an asyncio Redis client (the lean Invoke route): no thread is held while a caller waits."""
+
+    def __init__(self, client: redis.asyncio.Redis) -> None:
+        self.client = client
+        self._queue_if_current = client.register_script(_QUEUE_IF_CURRENT)
+
+    async def queue(self, request: dict[str, Any] | None, *, version: bytes | None, wake: bool) -> Queued:
+        """Queue `request` unless the configuration moved on from `version` (None: queue regardless)."""
+        done, current, clock = await self._queue_if_current(
+            keys=[CONFIG_VERSION, INBOX, CLOCK_KEY],
+            args=[version or "", inbox_entry(request) if request else "", WAKE_CHANNEL if wake else ""],
+        )
+        return Queued(bool(done), current, dict(zip(clock[::2], clock[1::2], strict=True)))
+
+    async def config_version(self) -> bytes:
+        async with self.client.pipeline(transaction=False) as pipe:
+            read_config_version(pipe)
+            return (await pipe.execute())[-1]
+
+    async def clock(self) -> dict[bytes, bytes]:
+        return await self.client.hgetall(CLOCK_KEY)
+
+    async def wait_reply(self, reply: str, wait_s: float) -> SyncInvokeResult:
+        return sync_result(await self.client.blpop([reply], timeout=max(0.1, wait_s)))
 
 
 def reply(client: redis.Redis, key: str, result) -> None:

@@ -25,10 +25,8 @@ from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 
 from invocations.errors import LambdaError, ServiceException
-from invocations.runtime.connection import read_config_version
-from invocations.runtime.invoke_client import SyncInvokeResult, ainvoke_async, ainvoke_sync
-from invocations.runtime.shared_clock import KEY as CLOCK_KEY
-from invocations.runtime.shared_clock import ClockState, state_of
+from invocations.runtime.invoke_client import AsyncInbox, invoke_request, new_reply_key
+from invocations.runtime.shared_clock import state_of
 
 from ..responses import aws_error_response, new_request_id
 from ..sigv4 import asgi_wire_request, verify_request
@@ -52,7 +50,7 @@ class LeanInvoke:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._routed_here: bool | None = None  # does the URLconf send this path to invoke.invoke? (decided once)
-        self._clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
+        self._inboxes: dict[asyncio.AbstractEventLoop, AsyncInbox] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = PATH.match(scope.get("path", "")) if scope["type"] == "http" and scope["method"] == "POST" else None
@@ -94,41 +92,47 @@ class LeanInvoke:
         return response
 
     async def invoke(self, call: InvokeCall, request_id: str) -> HttpResponse:
-        client = self._redis()
-        async with client.pipeline(transaction=False) as pipe:  # one round trip for both
-            pipe.hgetall(CLOCK_KEY)
-            read_config_version(pipe)
-            answers = await pipe.execute()
-        clock_values, version = answers[0], answers[-1]
+        """Queue the call for the host with the target cached under the current configuration version (one round
+        trip that also checks the version); if there is none, or the version moved on, look it up first."""
+        inbox = self._inbox()
+        reply = new_reply_key() if call.invocation_type == "RequestResponse" else None
+        version = targets.version
         target = targets.get(version, call.function_name, call.qualifier)
-        if target is None:
-            target = await sync_to_async(targets.resolve_outside_request)(version, call.function_name, call.qualifier)
-        if call.invocation_type == "Event":
-            await ainvoke_async(client, target.name, call.payload, source=SOURCE, **call.fields)
+        queued = None
+        if target is not None:
+            queued = await inbox.queue(_request(call, target, reply), version=version, wake=reply is not None)
+        if queued is None or not queued.done:
+            version = await inbox.config_version()
+            target = targets.get(version, call.function_name, call.qualifier) or await sync_to_async(
+                targets.resolve_outside_request
+            )(version, call.function_name, call.qualifier)
+            queued = await inbox.queue(_request(call, target, reply), version=None, wake=reply is not None)
         answer = accepted(call, request_id)
         if answer is not None:
             return answer
-        result = await self._wait_for_result(client, target, call, state_of(clock_values))
-        return invocation_response(request_id, result, tail=call.tail)
-
-    async def _wait_for_result(
-        self, client: redis.asyncio.Redis, target: Target, call: InvokeCall, clock: ClockState | None
-    ) -> SyncInvokeResult:
-        if clock is None:  # never set yet: SharedClock sets it up
-            clock = await sync_to_async(invoke_view._clock().state)()
+        clock = state_of(queued.clock) or await sync_to_async(invoke_view._clock().state)()  # None: never set yet
         wait = wait_budget(target, clock)
         try:
-            return await ainvoke_sync(client, target.name, call.payload, wait_s=wait, source=SOURCE, **call.fields)
+            result = await inbox.wait_reply(reply, wait)
         except ServiceException as error:
-            raise no_reply_error(error, wait, state_of(await client.hgetall(CLOCK_KEY))) from None
+            raise no_reply_error(error, wait, state_of(await inbox.clock())) from None
+        return invocation_response(request_id, result, tail=call.tail)
 
-    def _redis(self) -> redis.asyncio.Redis:
+    def _inbox(self) -> AsyncInbox:
         """One client per event loop (daphne has one); no socket timeout, so a long BLPOP is not cut short."""
         loop = asyncio.get_running_loop()
-        client = self._clients.get(loop)
-        if client is None:
-            client = self._clients[loop] = redis.asyncio.Redis.from_url(settings.REDIS_URL, socket_timeout=None)
-        return client
+        inbox = self._inboxes.get(loop)
+        if inbox is None:
+            client = redis.asyncio.Redis.from_url(settings.REDIS_URL, socket_timeout=None)
+            inbox = self._inboxes[loop] = AsyncInbox(client)
+        return inbox
+
+
+def _request(call: InvokeCall, target: Target, reply: str | None) -> dict[str, Any] | None:
+    """The inbox request for the host; DryRun queues nothing."""
+    if call.invocation_type == "DryRun":
+        return None
+    return invoke_request(call.invocation_type, target.name, call.payload, source=SOURCE, reply=reply, **call.fields)
 
 
 def _host_allowed(host: str) -> bool:

@@ -46,6 +46,11 @@ class TargetCache:
         self._version: bytes | None = None
         self._targets: dict[tuple[str, str | None], Target] = {}
 
+    @property
+    def version(self) -> bytes | None:
+        """The version the cached targets were found under."""
+        return self._version
+
     def get(self, version: bytes | None, function_name: str, qualifier: str | None) -> Target | None:
         with self._lock:
             if version is None or version != self._version:
