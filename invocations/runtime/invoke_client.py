@@ -92,25 +92,37 @@ def invoke_async(
     inbox_push([invoke_request("Event", target, payload, source=source, **fields)], client)
 
 
-# Queue a request (ARGV[2], if any) only while the configuration is still the version its target was looked up
-# under (ARGV[1]; '' queues regardless), wake the host (ARGV[3], if any), and read the clock: one round trip.
+# The lean Invoke route's round trip: queue the request (ARGV[2], if any) only while the configuration is still the
+# version its target was looked up under (ARGV[1]; '' queues regardless), wake the host (ARGV[3], if any), and read
+# the clock. A refusal pushes ARGV[4] to the reply list (KEYS[4], if any), so that the BLPOP sent behind this script
+# in the same pipeline returns at once instead of waiting for a reply that will never come.
 _QUEUE_IF_CURRENT = """
 local version = redis.call('GET', KEYS[1])
 local clock = redis.call('HGETALL', KEYS[3])
-if ARGV[1] ~= '' and version ~= ARGV[1] then return {0, version, clock} end
+if ARGV[1] ~= '' and version ~= ARGV[1] then
+  if KEYS[4] then
+    redis.call('RPUSH', KEYS[4], ARGV[4])
+    redis.call('EXPIRE', KEYS[4], ARGV[5])
+  end
+  return {0, version, clock}
+end
 if ARGV[2] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], '') end
 return {1, version, clock}
 """
+_REFUSED = b"refused"  # never a host reply (those are JSON objects)
 
 
 @dataclass(frozen=True)
 class Queued:
-    """What AsyncInbox.queue saw: whether it queued, the configuration version, the clock (HGETALL of its key)."""
+    """What AsyncInbox.queue saw: whether it queued, the configuration version, the clock (HGETALL of its key), and
+    the host's reply as BLPOP returned it (None: none within `waited_s`, or nothing queued)."""
 
     done: bool
     version: bytes | None
     clock: dict[bytes, bytes]
+    answer: list[bytes] | None
+    waited_s: float
 
 
 class AsyncInbox:
@@ -118,15 +130,33 @@ class AsyncInbox:
 
     def __init__(self, client: redis.asyncio.Redis) -> None:
         self.client = client
-        self._queue_if_current = client.register_script(_QUEUE_IF_CURRENT)
 
-    async def queue(self, request: dict[str, Any] | None, *, version: bytes | None, wake: bool) -> Queued:
-        """Queue `request` unless the configuration moved on from `version` (None: queue regardless)."""
-        done, current, clock = await self._queue_if_current(
-            keys=[CONFIG_VERSION, INBOX, CLOCK_KEY],
-            args=[version or "", inbox_entry(request) if request else "", WAKE_CHANNEL if wake else ""],
-        )
-        return Queued(bool(done), current, dict(zip(clock[::2], clock[1::2], strict=True)))
+    async def queue(
+        self, request: dict[str, Any] | None, *, version: bytes | None, reply: str | None = None, wait_s: float = 0.0
+    ) -> Queued:
+        """Queue `request` unless the configuration moved on from `version` (None: queue regardless). With a
+        `reply` key (a sync invoke), wake the host and wait up to `wait_s` for its reply, in the same round trip."""
+        keys = [CONFIG_VERSION, INBOX, CLOCK_KEY, *([reply] if reply else [])]
+        entry = inbox_entry(request) if request else ""
+        wait_s = max(0.1, wait_s)
+        async with self.client.pipeline(transaction=False) as pipe:
+            # EVAL, not EVALSHA: a pipeline with a registered script asks SCRIPT EXISTS first (another round trip).
+            pipe.eval(
+                _QUEUE_IF_CURRENT,
+                len(keys),
+                *keys,
+                version or "",
+                entry,
+                WAKE_CHANNEL if reply else "",
+                _REFUSED,
+                REPLY_TTL_S,
+            )
+            if reply:
+                pipe.blpop([reply], timeout=wait_s)
+            answers = await pipe.execute()
+        done, current, clock = answers[0]
+        answer = answers[1] if reply and done else None
+        return Queued(bool(done), current, dict(zip(clock[::2], clock[1::2], strict=True)), answer, wait_s)
 
     async def config_version(self) -> bytes:
         async with self.client.pipeline(transaction=False) as pipe:
@@ -136,8 +166,8 @@ class AsyncInbox:
     async def clock(self) -> dict[bytes, bytes]:
         return await self.client.hgetall(CLOCK_KEY)
 
-    async def wait_reply(self, reply: str, wait_s: float) -> SyncInvokeResult:
-        return sync_result(await self.client.blpop([reply], timeout=max(0.1, wait_s)))
+    async def wait(self, reply: str, wait_s: float) -> list[bytes] | None:
+        return await self.client.blpop([reply], timeout=max(0.1, wait_s))
 
 
 def reply(client: redis.Redis, key: str, result) -> None:

@@ -207,3 +207,16 @@ def test_what_the_lean_route_does_not_serve_goes_to_django(servers, lean_daphne_
     finally:
         connection.close()
     assert response.status == 400
+
+
+def test_a_caller_waits_as_long_as_the_clock_says_when_it_slowed_down_since_the_last_call(servers):
+    # The lean route guesses the wait from the clock it saw last and learns the current one in the same round trip:
+    # slowed from x10 to x0.2, a 1.5 s function takes 7.5 s of wall time, beyond the guess ((3 + 10) / 10 + 5 s).
+    from invocations.services import simulation_clock_set
+
+    django, lean = servers
+    create_modelled(django, "slow", {"duration_ms": 1500, "init_ms": 1, "response": {"done": True}}, Timeout=3)
+    assert lean.invoke(FunctionName="slow")["StatusCode"] == 200  # seen at x10
+    simulation_clock_set(factor=0.2)
+    answer = lean.invoke(FunctionName="slow")
+    assert (answer["StatusCode"], json.loads(answer["Payload"].read())) == (200, {"done": True})

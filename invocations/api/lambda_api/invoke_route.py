@@ -25,8 +25,15 @@ from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 
 from invocations.errors import LambdaError, ServiceException
-from invocations.runtime.invoke_client import AsyncInbox, invoke_request, new_reply_key
-from invocations.runtime.shared_clock import state_of
+from invocations.runtime.invoke_client import (
+    AsyncInbox,
+    Queued,
+    SyncInvokeResult,
+    invoke_request,
+    new_reply_key,
+    sync_result,
+)
+from invocations.runtime.shared_clock import ClockState, state_of
 
 from ..responses import aws_error_response, new_request_id
 from ..sigv4 import asgi_wire_request, verify_request
@@ -51,6 +58,7 @@ class LeanInvoke:
         self.app = app
         self._routed_here: bool | None = None  # does the URLconf send this path to invoke.invoke? (decided once)
         self._inboxes: dict[asyncio.AbstractEventLoop, AsyncInbox] = {}
+        self._clock: ClockState | None = None  # the shared clock as the last Redis round trip saw it
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = PATH.match(scope.get("path", "")) if scope["type"] == "http" and scope["method"] == "POST" else None
@@ -92,31 +100,45 @@ class LeanInvoke:
         return response
 
     async def invoke(self, call: InvokeCall, request_id: str) -> HttpResponse:
-        """Queue the call for the host with the target cached under the current configuration version (one round
-        trip that also checks the version); if there is none, or the version moved on, look it up first."""
+        """Queue the call with the target cached under the current configuration version and, for a sync invoke,
+        wait for the host's reply: one round trip that also checks the version. If nothing is cached, or the version
+        moved on, look the target up first (as the Django view always does)."""
         inbox = self._inbox()
         reply = new_reply_key() if call.invocation_type == "RequestResponse" else None
         version = targets.version
         target = targets.get(version, call.function_name, call.qualifier)
         queued = None
         if target is not None:
-            queued = await inbox.queue(_request(call, target, reply), version=version, wake=reply is not None)
+            wait = await self._wait_guess(inbox, target)
+            queued = await inbox.queue(_request(call, target, reply), version=version, reply=reply, wait_s=wait)
         if queued is None or not queued.done:
             version = await inbox.config_version()
             target = targets.get(version, call.function_name, call.qualifier) or await sync_to_async(
                 targets.resolve_outside_request
             )(version, call.function_name, call.qualifier)
-            queued = await inbox.queue(_request(call, target, reply), version=None, wake=reply is not None)
+            wait = await self._wait_guess(inbox, target)
+            queued = await inbox.queue(_request(call, target, reply), version=None, reply=reply, wait_s=wait)
+        self._clock = state_of(queued.clock) or self._clock
         answer = accepted(call, request_id)
         if answer is not None:
             return answer
-        clock = state_of(queued.clock) or await sync_to_async(invoke_view._clock().state)()  # None: never set yet
-        wait = wait_budget(target, clock)
+        return invocation_response(request_id, await self._result(inbox, target, reply, queued), tail=call.tail)
+
+    async def _wait_guess(self, inbox: AsyncInbox, target: Target) -> float:
+        """The wait budget by the clock as last seen (the queueing round trip reads it afresh, see _result)."""
+        if self._clock is None:
+            self._clock = state_of(await inbox.clock()) or await sync_to_async(invoke_view._clock().state)()
+        return wait_budget(target, self._clock)
+
+    async def _result(self, inbox: AsyncInbox, target: Target, reply: str, queued: Queued) -> SyncInvokeResult:
+        wait = wait_budget(target, self._clock)
+        answer = queued.answer
+        if answer is None and wait > queued.waited_s:  # the clock slowed down since the guess: wait as it says
+            answer = await inbox.wait(reply, wait - queued.waited_s)
         try:
-            result = await inbox.wait_reply(reply, wait)
+            return sync_result(answer)
         except ServiceException as error:
             raise no_reply_error(error, wait, state_of(await inbox.clock())) from None
-        return invocation_response(request_id, result, tail=call.tail)
 
     def _inbox(self) -> AsyncInbox:
         """One client per event loop (daphne has one); no socket timeout, so a long BLPOP is not cut short."""
