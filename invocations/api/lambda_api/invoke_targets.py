@@ -1,9 +1,9 @@
 """Which function an Invoke names, and how long it may run: looked up once per configuration version.
 
-Every committed change to functions, versions, aliases, concurrency or account settings bumps the runtime's
-configuration version (invocations/signals.py → runtime/connection.CONFIG_VERSION). A lookup made under one version
-stays right until the version moves on, so an unchanged function costs no database query; a deleted function or
-alias, or a new timeout, is seen by the first Invoke after the change commits.
+Every committed change to functions, versions, aliases, concurrency or account settings gives the runtime's
+configuration version a new token (invocations/signals.py → runtime/connection.config_changed). A lookup made under
+one version stays right until the version moves on, so an unchanged function costs no database query; a deleted
+function or alias, or a new timeout, is seen by the first Invoke after the change commits.
 """
 
 from __future__ import annotations
