@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels."""
+"""ASGI entry point: HTTP through Django (Invoke through its lean route first), websockets through Channels."""
 
 import os
 
@@ -12,13 +12,14 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app registry)
 
 from invocations.api.checks import warn_if_demo_credentials  # noqa: E402
+from invocations.api.lambda_api.invoke_route import LeanInvoke  # noqa: E402
 from invocations.ws_routing import websocket_urlpatterns  # noqa: E402
 
 warn_if_demo_credentials()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": LeanInvoke(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -7,6 +7,7 @@ sign and the signature with the secret we hold for the access key, and compares 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -21,6 +22,7 @@ from botocore.awsrequest import AWSRequest, HTTPHeaders
 from botocore.credentials import Credentials
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.datastructures import CaseInsensitiveMapping
 
 from invocations.errors import (
     IncompleteSignatureException,
@@ -68,6 +70,53 @@ class SignedBy:
     access_key_id: str
     region: str
     signed_at: datetime
+
+
+@dataclass(frozen=True)
+class WireRequest:
+    """What a signature covers, as received: Django's request (`wire_request`) or a bare ASGI request (the lean
+    Invoke route, lambdaviz/asgi.py) both become one of these."""
+
+    method: str
+    scheme: str
+    path: str  # as sent, still percent-encoded
+    query_string: str
+    headers: Mapping[str, str]  # case-insensitive
+    body: bytes
+
+
+def wire_request(request: HttpRequest) -> WireRequest:
+    return WireRequest(
+        method=request.method or "",
+        scheme=request.scheme,
+        path=wire_path(request),
+        query_string=request.META.get("QUERY_STRING", ""),
+        headers=request.headers,
+        body=request.body,
+    )
+
+
+def asgi_wire_request(scope: Mapping, body: bytes) -> WireRequest:
+    """An ASGI HTTP request; repeated headers are joined with "," as Django's ASGI handler joins them."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope.get("headers", ()):
+        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    return WireRequest(
+        method=scope["method"],
+        scheme=scope.get("scheme") or "http",
+        path=(scope.get("raw_path") or quote(scope["path"], safe="/").encode()).split(b"?", 1)[0].decode("latin-1"),
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=CaseInsensitiveMapping(headers),
+        body=body,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def signing_time(timestamp: str) -> datetime:
+    """SigV4's basic ISO-8601 time as a UTC datetime (ValueError if it is not one). Cached: strptime is slow, and
+    a client signs every request of the same second with the same timestamp."""
+    return datetime.strptime(timestamp, SIGV4_TIMESTAMP).replace(tzinfo=UTC)
 
 
 def configured_credentials() -> dict[str, str]:
@@ -119,12 +168,12 @@ def parse_authorization(header: str) -> Authorization:
     )
 
 
-def request_timestamp(request: HttpRequest) -> str:
+def request_timestamp(request: HttpRequest | WireRequest) -> str:
     """The signing time in SigV4's basic ISO-8601 form, from X-Amz-Date (or, failing that, the Date header)."""
     amz_date = request.headers.get("X-Amz-Date")
     if amz_date:
         try:
-            datetime.strptime(amz_date, SIGV4_TIMESTAMP)
+            signing_time(amz_date)
         except ValueError:
             raise IncompleteSignatureException(
                 f"Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
@@ -146,7 +195,7 @@ def request_timestamp(request: HttpRequest) -> str:
 
 def check_clock(timestamp: str, now: datetime, max_skew: timedelta = MAX_CLOCK_SKEW) -> None:
     """Refuse a request signed too long ago or too far in the future, in AWS's words."""
-    signed_at = datetime.strptime(timestamp, SIGV4_TIMESTAMP).replace(tzinfo=UTC)
+    signed_at = signing_time(timestamp)
     minutes = int(max_skew.total_seconds() // 60)
     if signed_at < now - max_skew:
         raise InvalidSignatureException(
@@ -177,7 +226,7 @@ def check_scope(auth: Authorization, timestamp: str) -> None:
         raise IncompleteSignatureException("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 
 
-def check_payload_hash(request: HttpRequest) -> None:
+def check_payload_hash(request: WireRequest) -> None:
     """An x-amz-content-sha256 header, when sent, must be the SHA-256 of the body actually received."""
     claimed = request.headers.get("X-Amz-Content-SHA256")
     if claimed is not None and claimed.lower() != hashlib.sha256(request.body).hexdigest():
@@ -226,7 +275,7 @@ class _ServerSideSigV4(SigV4Auth):
         return headers
 
 
-def expected_signature(request: HttpRequest, auth: Authorization, secret_access_key: str, timestamp: str) -> str:
+def expected_signature(request: WireRequest, auth: Authorization, secret_access_key: str, timestamp: str) -> str:
     """The signature the client should have sent, computed by botocore from the request as received."""
     headers = HTTPHeaders()
     for name in auth.signed_headers:
@@ -235,10 +284,10 @@ def expected_signature(request: HttpRequest, auth: Authorization, secret_access_
             headers[name] = value
     aws_request = AWSRequest(
         method=request.method,
-        url=f"{request.scheme}://lambdaviz{wire_path(request)}",
+        url=f"{request.scheme}://lambdaviz{request.path}",
         headers=headers,
         data=request.body,
-        params=query_params(request.META.get("QUERY_STRING", "")),
+        params=query_params(request.query_string),
     )
     aws_request.context["timestamp"] = timestamp
     signer = _ServerSideSigV4(Credentials(auth.access_key_id, secret_access_key), auth.region, auth.signed_headers)
@@ -249,7 +298,7 @@ def expected_signature(request: HttpRequest, auth: Authorization, secret_access_
 
 
 def verify_request(
-    request: HttpRequest,
+    request: HttpRequest | WireRequest,
     *,
     credentials: Mapping[str, str] | None = None,
     now: datetime | None = None,
@@ -269,6 +318,8 @@ def verify_request(
     timestamp = request_timestamp(request)
     check_clock(timestamp, now or datetime.now(UTC), max_skew)
     check_scope(auth, timestamp)
+    if isinstance(request, HttpRequest):  # only now: the header checks come first, even for an oversized body
+        request = wire_request(request)
     check_payload_hash(request)
     expected = expected_signature(request, auth, secret, timestamp)
     if not hmac.compare_digest(expected.encode(), auth.signature.encode()):
@@ -276,7 +327,7 @@ def verify_request(
     return SignedBy(
         access_key_id=auth.access_key_id,
         region=auth.region,
-        signed_at=datetime.strptime(timestamp, SIGV4_TIMESTAMP).replace(tzinfo=UTC),
+        signed_at=signing_time(timestamp),
     )
 
 

@@ -42,6 +42,18 @@ class ClockState:
         return self.anchor_sim + ((time.time() if wall is None else wall) - self.anchor_wall) * self.factor
 
 
+def state_of(values: dict[bytes, bytes]) -> ClockState | None:
+    """The clock from HGETALL of KEY (for callers that read it themselves); None if it was never set."""
+    if not values:
+        return None
+    return ClockState(
+        float(values[b"anchor_sim"]),
+        float(values[b"anchor_wall"]),
+        float(values[b"factor"]),
+        values[b"paused"] == b"1",
+    )
+
+
 class SharedClock:
     """Reads and changes the one simulation clock. Reads are cached briefly; changes take effect everywhere."""
 
@@ -68,15 +80,9 @@ class SharedClock:
     def state(self, fresh: bool = False) -> ClockState:
         if not fresh and self._cached and time.monotonic() - self._cached_at < self._cache_seconds:
             return self._cached
-        values = self._client.hgetall(KEY)
-        if not values:
+        state = state_of(self._client.hgetall(KEY))
+        if state is None:
             return self._apply()
-        state = ClockState(
-            float(values[b"anchor_sim"]),
-            float(values[b"anchor_wall"]),
-            float(values[b"factor"]),
-            values[b"paused"] == b"1",
-        )
         self._cached, self._cached_at = state, time.monotonic()
         return state
 

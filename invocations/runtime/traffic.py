@@ -89,7 +89,11 @@ def traffic_stop(client: redis.Redis, name: str) -> bool:
 
 
 def traffic_list(client: redis.Redis) -> list[TrafficStream]:
-    return [TrafficStream(**json.loads(raw)) for raw in client.hvals(STREAMS)]
+    return [stream_of(raw) for raw in client.hvals(STREAMS)]
+
+
+def stream_of(raw: bytes) -> TrafficStream:
+    return TrafficStream(**json.loads(raw))
 
 
 def traffic_burst(client: redis.Redis, stream: TrafficStream, count: int) -> None:
@@ -114,15 +118,18 @@ class TrafficRunner:
         """(stream, how many) for the slice since the last call, plus any one-shot bursts."""
         work: list[tuple[TrafficStream, int]] = []
         start, self._last = self._last, now
+        pipe = self._client.pipeline(transaction=False)  # one round trip: the host calls this on every step
+        pipe.hvals(STREAMS)
+        pipe.lpop(BURSTS, 100)
+        streams, raws = pipe.execute()
         if start is not None and now > start:
-            for stream in traffic_list(self._client):
+            for stream in map(stream_of, streams):
                 expected = stream.count_between(max(start, stream.started_at), now) + self._carry.get(stream.name, 0.0)
                 whole = int(expected + 1e-9)  # 0.3 added ten times is 2.9999999999999996
                 self._carry[stream.name] = expected - whole
                 if whole:
                     work.append((stream, whole))
-        raws = self._client.lpop(BURSTS, 100) or []
-        for raw in raws:
+        for raw in raws or []:
             data = json.loads(raw)
             work.append((TrafficStream(**data["stream"]), int(data["count"])))
         return work

@@ -55,14 +55,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def daphne_url(tmp_path_factory):
-    """Daphne serving lambdaviz.asgi with the test views, in its own process (as `make run` serves the site)."""
+def _serve_with_daphne(tmp_path_factory, settings_module: str):
+    """Daphne serving lambdaviz.asgi under `settings_module`, in its own process (as `make run` serves the site)."""
     port = _free_port()
     log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.api.daphne_settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "LAMBDAVIZ_ACCESS_KEY_ID": ACCESS_KEY_ID,
         "LAMBDAVIZ_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
     }
@@ -89,6 +88,18 @@ def daphne_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def daphne_url(tmp_path_factory):
+    """Daphne with the test views (tests/api/urls.py)."""
+    yield from _serve_with_daphne(tmp_path_factory, "tests.api.daphne_settings")
+
+
+@pytest.fixture(scope="session")
+def lean_daphne_url(tmp_path_factory):
+    """Daphne with the real API on the test database: Invoke is served by its lean ASGI route (invoke_route.py)."""
+    yield from _serve_with_daphne(tmp_path_factory, "tests.api.lean_daphne_settings")
 
 
 @pytest.fixture

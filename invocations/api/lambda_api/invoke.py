@@ -1,13 +1,16 @@
 """Invoke: RequestResponse through the engine host (waiting for its reply), Event into the durable inbox, DryRun.
 
-The view is async: a sync invoke waits up to the function's timeout (at the clock's speed) without holding one of
-the server's worker threads, so many callers can wait at once (semantics §1, §2).
+The rules (headers, limits, payload, wait budget, the answer's shape) are the helpers below, shared by the Django
+view here and the lean ASGI route (invoke_route.py) that daphne serves without Django's middleware. Both are async:
+a sync invoke waits up to the function's timeout (at the clock's speed) without holding one of the server's worker
+threads, so many callers can wait at once (semantics §1, §2).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +20,6 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from invocations import selectors
 from invocations.errors import (
     InvalidRequestContentException,
     RequestTooLargeException,
@@ -26,12 +28,15 @@ from invocations.errors import (
     ValidationException,
 )
 from invocations.rules.messages import enum_failed
+from invocations.runtime.connection import read_config_version
 from invocations.runtime.invoke_client import SyncInvokeResult, invoke_async, invoke_sync
-from invocations.runtime.shared_clock import SharedClock
+from invocations.runtime.shared_clock import ClockState, SharedClock
 
 from ..auth import aws_signed
+from ..responses import aws_json_response
 from .client_context import client_context_from_header
-from .common import UnknownOperationException, respond
+from .common import UnknownOperationException
+from .invoke_targets import Target, targets
 
 INVOCATION_TYPES = ["RequestResponse", "Event", "DryRun"]
 LOG_TYPES = ["None", "Tail"]
@@ -57,25 +62,28 @@ _waiters = ThreadPoolExecutor(max_workers=256, thread_name_prefix="lv-invoke-wai
 
 
 @dataclass(frozen=True)
-class Target:
-    """What the host is asked to invoke ("name" or "name:qualifier") and the longest timeout it may run for."""
+class InvokeCall:
+    """An Invoke request, read and checked: everything decided before the function is looked up."""
 
-    name: str
-    timeout_s: float
+    function_name: str
+    qualifier: str | None
+    invocation_type: str
+    tail: bool
+    payload: Any
+    # Extra members of the inbox request the host reads (runtime/invoke_client.invoke_request), from headers.
+    fields: dict[str, Any]
 
 
-@aws_signed
-async def invoke(request: HttpRequest, function_name: str) -> HttpResponse:
-    if request.method != "POST":
-        raise UnknownOperationException(f"Unknown operation: {request.method} {request.path}")
-    invocation_type = request.headers.get("X-Amz-Invocation-Type") or "RequestResponse"
+def read_call(function_name: str, qualifier: str | None, headers: Mapping[str, str], body: bytes) -> InvokeCall:
+    """The Invoke rules on headers, limits and payload (semantics §1), shared by the Django view and the lean ASGI
+    route: `headers` is case-insensitive, `qualifier` the Qualifier query parameter."""
+    invocation_type = headers.get("X-Amz-Invocation-Type") or "RequestResponse"
     if invocation_type not in INVOCATION_TYPES:
         raise ValidationException(enum_failed(invocation_type, "invocationType", INVOCATION_TYPES))
-    log_type = request.headers.get("X-Amz-Log-Type") or "None"
+    log_type = headers.get("X-Amz-Log-Type") or "None"
     if log_type not in LOG_TYPES:
         raise ValidationException(enum_failed(log_type, "logType", LOG_TYPES))
-    client_context = client_context_from_header(request.headers.get("X-Amz-Client-Context"))
-    body = request.body
+    client_context = client_context_from_header(headers.get("X-Amz-Client-Context"))
     if invocation_type == "Event" and len(body) > ASYNC_PAYLOAD_LIMIT:
         raise RequestTooLargeException(
             f"{len(body)} byte payload is too large for the Event invocation type (limit {ASYNC_PAYLOAD_LIMIT} bytes)"
@@ -85,18 +93,10 @@ async def invoke(request: HttpRequest, function_name: str) -> HttpResponse:
             f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation"
         )
     payload = event_payload(body)
-    target = await sync_to_async(resolve)(function_name, request.GET.get("Qualifier"))
-    if invocation_type == "DryRun":
-        return respond(request, None, status=204)
-    if invocation_type == "Event":
-        await sync_to_async(invoke_async, thread_sensitive=False, executor=_waiters)(
-            target.name, payload, source=SOURCE, client=_redis()
-        )
-        return respond(request, None, status=202)
-    result = await sync_to_async(wait_for_result, thread_sensitive=False, executor=_waiters)(
-        target, payload, client_context
-    )
-    return invocation_response(request, result, tail=log_type == "Tail")
+    fields: dict[str, Any] = {}  # extra members of the inbox request, from headers
+    if client_context is not None and invocation_type == "RequestResponse":  # AWS passes it to sync invokes only
+        fields["client_context"] = client_context
+    return InvokeCall(function_name, qualifier, invocation_type, log_type == "Tail", payload, fields)
 
 
 def event_payload(body: bytes) -> Any:
@@ -112,35 +112,30 @@ def event_payload(body: bytes) -> Any:
         ) from None
 
 
-def resolve(function_name: str, qualifier: str | None) -> Target:
-    """Check the function and qualifier exist (404 otherwise) before anything reaches the host."""
-    qualified = selectors.function_get(function_name, qualifier)
-    timeouts = [qualified.configuration.timeout]
-    alias = qualified.alias
-    if alias is not None and alias.routing_version is not None:
-        timeouts.append(alias.routing_version.timeout)
-    name = qualified.function.name
-    return Target(f"{name}:{qualified.qualifier}" if qualified.qualifier else name, float(max(timeouts)))
+def accepted(call: InvokeCall, request_id: str) -> HttpResponse | None:
+    """The answer that needs no reply from the host: DryRun 204 (nothing runs), Event 202 (once it is queued)."""
+    if call.invocation_type == "DryRun":
+        return aws_json_response(None, status=204, request_id=request_id)
+    if call.invocation_type == "Event":
+        return aws_json_response(None, status=202, request_id=request_id)
+    return None
 
 
-def wait_for_result(target: Target, payload: Any, client_context: dict[str, Any] | None = None) -> SyncInvokeResult:
-    client = _redis()
-    state = _clock().state()
-    if state.paused:
-        wait = PAUSED_WAIT_S
-    else:
-        wait = min(MAX_WAIT_S, (target.timeout_s + INIT_ALLOWANCE_S) / state.factor + WAIT_MARGIN_S)
-    try:
-        return invoke_sync(
-            target.name, payload, wait_s=wait, source=SOURCE, client=client, client_context=client_context
-        )
-    except ServiceException:
-        if _clock().state(fresh=True).paused:
-            raise ServiceException(PAUSED_MESSAGE.format(wait=wait)) from None
-        raise
+def wait_budget(target: Target, clock: ClockState) -> float:
+    """How long (wall seconds) a caller waits for the host's reply."""
+    if clock.paused:
+        return PAUSED_WAIT_S
+    return min(MAX_WAIT_S, (target.timeout_s + INIT_ALLOWANCE_S) / clock.factor + WAIT_MARGIN_S)
 
 
-def invocation_response(request: HttpRequest, result: SyncInvokeResult, *, tail: bool) -> HttpResponse:
+def no_reply_error(error: ServiceException, wait: float, clock: ClockState | None) -> ServiceException:
+    """What a caller that got no reply is told: the pause, if the clock is paused now; otherwise `error`."""
+    if clock is not None and clock.paused:
+        return ServiceException(PAUSED_MESSAGE.format(wait=wait))
+    return error
+
+
+def invocation_response(request_id: str, result: SyncInvokeResult, *, tail: bool) -> HttpResponse:
     """200 with the function's answer (function errors included); a throttle is a 429 without an executed version."""
     body = result.payload if isinstance(result.payload, dict) else {}
     if result.outcome == "Throttled":
@@ -161,7 +156,43 @@ def invocation_response(request: HttpRequest, result: SyncInvokeResult, *, tail:
         headers["X-Amz-Function-Error"] = function_error
     if tail:
         headers["X-Amz-Log-Result"] = result.log_result
-    return respond(request, content, status=result.status_code or 200, headers=headers)
+    return aws_json_response(content, status=result.status_code or 200, request_id=request_id, headers=headers)
+
+
+# --- the Django view -------------------------------------------------------------------------------------------
+
+
+@aws_signed
+async def invoke(request: HttpRequest, function_name: str) -> HttpResponse:
+    """Served by Django under WSGI (and by daphne for anything the lean route hands on to Django)."""
+    if request.method != "POST":
+        raise UnknownOperationException(f"Unknown operation: {request.method} {request.path}")
+    call = read_call(function_name, request.GET.get("Qualifier"), request.headers, request.body)
+    target = await sync_to_async(cached_target)(call)
+    request_id = request.aws_request_id
+    if call.invocation_type == "Event":
+        await sync_to_async(invoke_async, thread_sensitive=False, executor=_waiters)(
+            target.name, call.payload, source=SOURCE, client=_redis(), **call.fields
+        )
+    answer = accepted(call, request_id)
+    if answer is not None:
+        return answer
+    result = await sync_to_async(wait_for_result, thread_sensitive=False, executor=_waiters)(target, call)
+    return invocation_response(request_id, result, tail=call.tail)
+
+
+def cached_target(call: InvokeCall) -> Target:
+    pipe = _redis().pipeline(transaction=False)
+    read_config_version(pipe)
+    return targets.resolve(pipe.execute()[-1], call.function_name, call.qualifier)
+
+
+def wait_for_result(target: Target, call: InvokeCall) -> SyncInvokeResult:
+    wait = wait_budget(target, _clock().state())
+    try:
+        return invoke_sync(target.name, call.payload, wait_s=wait, source=SOURCE, client=_redis(), **call.fields)
+    except ServiceException as error:
+        raise no_reply_error(error, wait, _clock().state(fresh=True)) from None
 
 
 @functools.cache
