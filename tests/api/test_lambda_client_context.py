@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from .conftest import ROLE, error_of, zip_of
+from .conftest import ROLE, error_of, lambda_api_client, zip_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,3 +86,12 @@ def test_the_longest_client_context_within_3583_bytes_is_accepted(client, echo):
         "app_title": None,
         "app_package_name": None,
     }
+
+
+def test_the_lean_invoke_route_passes_the_client_context_too(echo, lean_daphne_url):
+    # The daphne route that bypasses Django's middleware (invoke_route.py) shares read_call with the view.
+    lean = lambda_api_client(lean_daphne_url)
+    context = {"custom": {"cart": "7"}, "env": {"platform": "iOS"}}
+    answer = lean.invoke(FunctionName=echo, ClientContext=encoded(context), Payload=b"{}")
+    assert "x-frame-options" not in answer["ResponseMetadata"]["HTTPHeaders"]  # the lean route answered
+    assert json.loads(answer["Payload"].read()) == {**context, "app_title": None, "app_package_name": None}
