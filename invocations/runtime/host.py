@@ -106,7 +106,9 @@ class EngineHost:
         self.pollers: dict[str, Any] = {}
         self._reply_keys: dict[int, str] = {}  # callbacks of waiting API calls -> their reply key
         self.queue_arns: list[str] = []
-        self.publisher.gauges = self._gauges
+        self.publisher.gauges = lambda: gauges.collect(self)
+        self.publisher.gauges_io = lambda values: gauges.complete_from_redis(self, values)
+        self.publisher.send_in_background()  # frames leave on their own thread, never on this loop
         self.traffic = TrafficRunner(client, random.Random(rng.random()))
         self._config_version: bytes | None = None
         self._last_records = time.monotonic()
@@ -202,7 +204,10 @@ class EngineHost:
         with self._guard("inbox"):
             work += self._drain_inbox(max_inbox)
         with self._guard("traffic"):
-            for stream, count in self.traffic.due(self.clock.now()):
+            due = self.traffic.due(self.clock.now())
+            if due:  # what fell due since the top of the step completes first: its slots go to this admission
+                work += self.clock.run_due()
+            for stream, count in due:
                 work += self.generate(stream, count)
         with self._guard("publisher"):
             self.publisher.tick()
@@ -323,20 +328,14 @@ class EngineHost:
                     for n, p in enumerate(payloads)
                 ]
                 self._invoke_many(requests, stream.name)
-            elif stream.kind == "sqs":
-                for payload in payloads:
-                    self.queues.send_message(stream.target, json.dumps(payload), now=now)
+            elif stream.kind == "sqs":  # one round trip for the slice, not one per message
+                self.queues.send_many(stream.target, [json.dumps(p) for p in payloads], now=now)
             elif stream.kind == "kinesis":
-                for payload in payloads:
-                    self.streams.put_record(stream.target, str(payload["n"] % 64), json.dumps(payload), now=now)
+                entries = [(str(p["n"] % 64), json.dumps(p)) for p in payloads]
+                self.streams.put_records(stream.target, entries, now=now)
         except Exception:  # a stream aimed at something that no longer exists: report it, keep the rest running
             log.exception("traffic stream %s failed", stream.name)
         return count
-
-    def _gauges(self) -> dict[str, Any]:
-        values = gauges.collect(self)
-        gauges.store_latest(self.client, values)
-        return values
 
     def _housekeeping(self) -> None:
         self.provisioned.flush()
@@ -380,7 +379,7 @@ class EngineHost:
 
     def flush(self, *, drain: bool = True) -> None:
         """Publish the pending frame and hand the records over; `drain` waits until they are written."""
-        self.publisher.flush()
+        self.publisher.flush(wait=drain)
         self.records.hand_over(self.record_writer)
         if drain:
             self.record_writer.drain()
@@ -391,7 +390,10 @@ class EngineHost:
             self.flush()
         finally:
             try:
-                self.record_writer.close()
+                try:
+                    self.publisher.close()
+                finally:
+                    self.record_writer.close()
             finally:
                 try:
                     self.python.close()

@@ -7,6 +7,7 @@ each running stream into invocations, SQS messages or stream records for every s
 from __future__ import annotations
 
 import json
+import logging
 import math
 import random
 from dataclasses import asdict, dataclass, field
@@ -16,8 +17,12 @@ import redis
 
 from ..errors import InvalidParameterValueException
 
+log = logging.getLogger(__name__)
+
 STREAMS = "lv:traffic"
 BURSTS = "lv:traffic:bursts"
+SHED = "lv:traffic:shed"  # stream name -> invocations not generated because a step was over MAX_PER_STEP
+MAX_PER_STEP = 10_000
 PATTERNS = ("constant", "burst", "ramp", "sine")
 KINDS = ("sync", "async", "s3", "sqs", "kinesis")
 PERIOD_S = 60.0  # burst, ramp and sine repeat every simulated minute
@@ -101,17 +106,24 @@ def traffic_burst(client: redis.Redis, stream: TrafficStream, count: int) -> Non
 
 
 class TrafficRunner:
-    """Kept by the engine host: turns running streams into work for each slice, carrying fractions over."""
+    """Kept by the engine host: turns running streams into work for each slice, carrying fractions over.
 
-    def __init__(self, client: redis.Redis, rng: random.Random) -> None:
+    At most `max_per_step` invocations come out of one call: a slow step (a reload, a pause of the process) must
+    not make the next one bigger, and that one slower still, without bound. What the running streams would have
+    sent beyond the cap is shed, counted per stream in `shed` and in Redis (SHED), and logged; one-shot bursts are
+    never shed, only spread over the following steps."""
+
+    def __init__(self, client: redis.Redis, rng: random.Random, *, max_per_step: int = MAX_PER_STEP) -> None:
         self._client = client
         self._rng = rng
+        self.max_per_step = max_per_step
+        self.shed: dict[str, int] = {}
         self._carry: dict[str, float] = {}
         self._sent: dict[str, int] = {}
         self._last: float | None = None
 
     def due(self, now: float) -> list[tuple[TrafficStream, int]]:
-        """(stream, how many) for the slice since the last call, plus any one-shot bursts."""
+        """(stream, how many) for the slice since the last call, plus one-shot bursts, `max_per_step` at most."""
         work: list[tuple[TrafficStream, int]] = []
         start, self._last = self._last, now
         if start is not None and now > start:
@@ -121,11 +133,34 @@ class TrafficRunner:
                 self._carry[stream.name] = expected - whole
                 if whole:
                     work.append((stream, whole))
-        raws = self._client.lpop(BURSTS, 100) or []
-        for raw in raws:
+        work = self._cap(work)
+        budget = self.max_per_step - sum(count for _, count in work)
+        while budget > 0:
+            raw = self._client.lpop(BURSTS)
+            if raw is None:
+                break
             data = json.loads(raw)
-            work.append((TrafficStream(**data["stream"]), int(data["count"])))
+            stream, count = TrafficStream(**data["stream"]), int(data["count"])
+            if count > budget:  # the rest goes back to the head of the list, for the next steps
+                self._client.lpush(BURSTS, json.dumps({"stream": data["stream"], "count": count - budget}))
+                count = budget
+            work.append((stream, count))
+            budget -= count
         return work
+
+    def _cap(self, work: list[tuple[TrafficStream, int]]) -> list[tuple[TrafficStream, int]]:
+        total = sum(count for _, count in work)
+        if total <= self.max_per_step:
+            return work
+        kept = []
+        for stream, count in work:  # each stream keeps its share of the cap
+            keep = count * self.max_per_step // total
+            self.shed[stream.name] = self.shed.get(stream.name, 0) + count - keep
+            self._client.hincrby(SHED, stream.name, count - keep)
+            if keep:
+                kept.append((stream, keep))
+        log.warning("traffic: %d invocations due in one step, cap %d; shed the rest", total, self.max_per_step)
+        return kept
 
     def payloads(self, stream: TrafficStream, count: int) -> list[dict[str, Any]]:
         first = self._sent.get(stream.name, 0)

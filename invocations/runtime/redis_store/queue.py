@@ -83,6 +83,20 @@ class RedisQueueStore:
         reply = self._send(keys=self._queue_keys(arn), args=args)
         return text(reply[0])
 
+    def send_many(self, arn: str, bodies: list[str], *, now: float) -> list[str]:
+        """Many plain SendMessage calls in one round trip (a pipeline of the same atomic script; the traffic
+        generator's path). Standard queues only: a FIFO message needs its own group and deduplication ids."""
+        config = self.queue_config(arn)
+        if config.fifo:
+            raise ValueError("send_many is for standard queues (FIFO messages need a MessageGroupId each)")
+        keys, pipe = self._queue_keys(arn), self._client.pipeline(transaction=False)
+        for body in bodies:
+            message_id = self._new_id()
+            raw = message_json(message_id, body, now, None, None, {})
+            args = [message_id, raw, repr(now), repr(now), _flag(True), "", "", repr(config.dedup_window)]
+            self._send(keys=keys, args=args, client=pipe)
+        return [text(reply[0]) for reply in pipe.execute()]
+
     def receive(
         self, arn: str, max_messages: int, *, now: float, visibility_timeout: float | None = None
     ) -> ReceiveResult:
