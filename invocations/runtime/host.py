@@ -9,6 +9,7 @@ process is in-memory only: warm environments (the new host cold-starts) and in-f
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -119,6 +120,11 @@ class EngineHost:
         except BaseException:
             self.close()  # the handler processes and the writer thread must not outlive a failed start
             raise
+        # What exists now (Django, the modules, the configuration) lives as long as the process: frozen out of the
+        # collector, a full collection scans only what the simulation allocates (~25 ms pauses instead of 100-150 ms
+        # at 10,000 invocations/s, each one a stall in completing invocations and sending frames).
+        gc.collect()
+        gc.freeze()
 
     # --- configuration ---------------------------------------------------------------------------------------
 

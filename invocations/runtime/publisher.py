@@ -45,9 +45,14 @@ class Publisher:
         self._last_gauges = 0.0
         self._last_everyone = 0.0
 
-    def send_in_background(self) -> None:
+    def send_in_background(self, *, max_pending: int = 100) -> None:
+        """From now on, send from a FrameSender thread (at most `max_pending` announcements waiting)."""
         if self._sender is None:
-            self._sender = FrameSender()
+            self._sender = FrameSender(max_pending=max_pending)
+
+    def drain(self, timeout: float = 5.0) -> bool:
+        """Wait until everything handed to the sending thread is sent; True if nothing is left in flight."""
+        return self._sender.wait(timeout) if self._sender is not None else True
 
     @property
     def dropped(self) -> int:
