@@ -107,7 +107,8 @@ def report(args, r: dict) -> None:
     print(f"machine: {stack.machine()}")
     print(
         f"load: offered {args.rate:,.0f} invocations/s of a {args.duration_ms:g} ms (sd {args.stddev_ms:g}) function, "
-        f"account concurrency {args.concurrency_limit:,}, clock x1; measured {r['seconds']:.1f} s after {args.warmup:g} s warm-up"
+        f"account concurrency {args.concurrency_limit:,}, clock x1; "
+        f"measured {r['seconds']:.1f} s after {args.warmup:g} s warm-up"
     )
     print(
         f"throughput (from received frames): {r['processed_per_s']:,.0f} invocations/s processed = "

@@ -144,7 +144,7 @@ class EngineHost:
         self.queue_arns = []
         for queue in Queue.objects.select_related("dead_letter_queue"):
             self.queue_arns.append(queue.arn)
-            self.queues.create_queue(queue_config(queue))
+            self.queues.put_queue(queue_config(queue))  # an edited queue (SetQueueAttributes) reaches Redis
         self.targets.region = registry.account.region
         self.targets.s3_triggers = [
             S3Trigger(n.bucket.name, n.function.name + (f":{n.qualifier}" if n.qualifier else ""), n.prefix, n.suffix)

@@ -228,3 +228,17 @@ def test_frames_still_go_out_while_the_channel_layer_is_slow_and_the_host_keeps_
     assert len(frames) >= 3
     completed = InvocationRecord.objects.filter(function="checkout").exclude(outcome="Throttled").count()
     assert sum(f["functions"].get("checkout", {}).get("invocations", 0) for f in frames) == completed
+
+
+def test_an_edited_queue_visibility_timeout_reaches_redis_at_the_next_step(host, redis_client):
+    # semantics §3: SetQueueAttributes changes the visibility timeout of later receives.
+    from invocations.models import Queue
+    from invocations.runtime.redis_store import RedisQueueStore
+    from invocations.services.sources import queue_update
+
+    orders = Queue.objects.get(name="orders")
+    assert RedisQueueStore(redis_client).queue_config(orders.arn).visibility_timeout == 180
+    queue_update(queue=orders, visibility_timeout=45)
+    host.step()
+    assert RedisQueueStore(redis_client).queue_config(orders.arn).visibility_timeout == 45
+    assert host.queues.queue_config(orders.arn).visibility_timeout == 45
