@@ -200,21 +200,30 @@ class EngineHost:
         state = self.shared_clock.state()
         self.clock.follow(state.anchor_sim, state.anchor_wall, state.factor, state.paused)
         work = 0
-        with self._guard("reload"):
-            if self.client.get(CONFIG_VERSION) != self._config_version:
-                self.reload()
+        reads = None
+        with self._guard("reading Redis"):
+            # Everything this step needs to know, in one round trip: config version, inbox, traffic, bursts.
+            pipe = self.client.pipeline(transaction=False)
+            pipe.get(CONFIG_VERSION).lrange(INBOX, 0, max_inbox - 1)
+            self.traffic.read(pipe)
+            reads = pipe.execute()
+        if reads is not None:
+            with self._guard("reload"):
+                if reads[0] != self._config_version:
+                    self.reload()
         with self._guard("python handlers"):
             work += self.python.poll()  # finished real handlers complete on this thread, like everything else
         with self._guard("due work"):
             work += self.clock.run_due()
-        with self._guard("inbox"):
-            work += self._drain_inbox(max_inbox)
-        with self._guard("traffic"):
-            due = self.traffic.due(self.clock.now())
-            if due:  # what fell due since the top of the step completes first: its slots go to this admission
-                work += self.clock.run_due()
-            for stream, count in due:
-                work += self.generate(stream, count)
+        if reads is not None:
+            with self._guard("inbox"):
+                work += self._drain_inbox(max_inbox, reads[1])
+            with self._guard("traffic"):
+                due = self.traffic.due(self.clock.now(), reads[2:])
+                if due:  # what fell due since the top of the step completes first: its slots go to this admission
+                    work += self.clock.run_due()
+                for stream, count in due:
+                    work += self.generate(stream, count)
         with self._guard("publisher"):
             self.publisher.tick()
         now = time.monotonic()
@@ -236,9 +245,10 @@ class EngineHost:
         except Exception:
             log.exception("engine host: %s failed this step; carrying on", part)
 
-    def _drain_inbox(self, limit: int) -> int:
+    def _drain_inbox(self, limit: int, raws: list[bytes] | None = None) -> int:
         # Read, run, then trim: a crash in between replays the requests (at-least-once), never drops them.
-        raws = self.client.lrange(INBOX, 0, limit - 1)
+        if raws is None:
+            raws = self.client.lrange(INBOX, 0, limit - 1)
         if not raws:
             return 0
         requests = []

@@ -23,6 +23,7 @@ STREAMS = "lv:traffic"
 BURSTS = "lv:traffic:bursts"
 SHED = "lv:traffic:shed"  # stream name -> invocations not generated because a step was over MAX_PER_STEP
 MAX_PER_STEP = 10_000
+BURSTS_PER_STEP = 100
 PATTERNS = ("constant", "burst", "ramp", "sine")
 KINDS = ("sync", "async", "s3", "sqs", "kinesis")
 PERIOD_S = 60.0  # burst, ramp and sine repeat every simulated minute
@@ -94,7 +95,11 @@ def traffic_stop(client: redis.Redis, name: str) -> bool:
 
 
 def traffic_list(client: redis.Redis) -> list[TrafficStream]:
-    return [TrafficStream(**json.loads(raw)) for raw in client.hvals(STREAMS)]
+    return _streams(client.hvals(STREAMS))
+
+
+def _streams(raws: list[bytes]) -> list[TrafficStream]:
+    return [TrafficStream(**json.loads(raw)) for raw in raws]
 
 
 def traffic_burst(client: redis.Redis, stream: TrafficStream, count: int) -> None:
@@ -122,12 +127,24 @@ class TrafficRunner:
         self._sent: dict[str, int] = {}
         self._last: float | None = None
 
-    def due(self, now: float) -> list[tuple[TrafficStream, int]]:
-        """(stream, how many) for the slice since the last call, plus one-shot bursts, `max_per_step` at most."""
+    def read(self, pipe: redis.client.Pipeline) -> None:
+        """Queue the reads `due` needs on a pipeline (the host sends them with its own, one round trip a step):
+        the running streams, then up to BURSTS_PER_STEP one-shot bursts, popped (what is not used goes back)."""
+        pipe.hvals(STREAMS)
+        pipe.lpop(BURSTS, BURSTS_PER_STEP)
+
+    def due(self, now: float, reads: list | None = None) -> list[tuple[TrafficStream, int]]:
+        """(stream, how many) for the slice since the last call, plus one-shot bursts, `max_per_step` at most.
+        `reads`: the replies to what `read` queued (read here if not given)."""
+        if reads is None:
+            pipe = self._client.pipeline(transaction=False)
+            self.read(pipe)
+            reads = pipe.execute()
+        stream_raws, burst_raws = reads
         work: list[tuple[TrafficStream, int]] = []
         start, self._last = self._last, now
         if start is not None and now > start:
-            for stream in traffic_list(self._client):
+            for stream in _streams(stream_raws):
                 expected = stream.count_between(max(start, stream.started_at), now) + self._carry.get(stream.name, 0.0)
                 whole = int(expected + 1e-9)  # 0.3 added ten times is 2.9999999999999996
                 self._carry[stream.name] = expected - whole
@@ -135,17 +152,18 @@ class TrafficRunner:
                     work.append((stream, whole))
         work = self._cap(work)
         budget = self.max_per_step - sum(count for _, count in work)
-        while budget > 0:
-            raw = self._client.lpop(BURSTS)
-            if raw is None:
-                break
+        back = []  # bursts, or their rest, for the next steps
+        for raw in burst_raws or ():
             data = json.loads(raw)
-            stream, count = TrafficStream(**data["stream"]), int(data["count"])
-            if count > budget:  # the rest goes back to the head of the list, for the next steps
-                self._client.lpush(BURSTS, json.dumps({"stream": data["stream"], "count": count - budget}))
-                count = budget
-            work.append((stream, count))
-            budget -= count
+            count = int(data["count"])
+            take = min(count, max(budget, 0))
+            if take:
+                work.append((TrafficStream(**data["stream"]), take))
+                budget -= take
+            if take < count:
+                back.append(raw if not take else json.dumps({"stream": data["stream"], "count": count - take}))
+        if back:
+            self._client.lpush(BURSTS, *reversed(back))  # back at the head, in their order
         return work
 
     def _cap(self, work: list[tuple[TrafficStream, int]]) -> list[tuple[TrafficStream, int]]:
