@@ -29,6 +29,8 @@ lint: $(VENV)/.test-deps
 
 bench: $(VENV)/.test-deps
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@echo "== bench/e2e_throughput.py: 10,500/s offered with a concurrency limit of 1,500 (completions above 10,000/s)"
+	$(PY) bench/e2e_throughput.py --rate 10500 --concurrency-limit 1500
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=8.0)
     parser.add_argument("--duration-ms", type=float, default=100.0)
     parser.add_argument("--stddev-ms", type=float, default=10.0)
+    parser.add_argument("--concurrency-limit", type=int, default=1000, help="the account's concurrency limit")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10"))
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--var-dir", default=os.environ.get("LAMBDAVIZ_VAR_DIR", "/tmp/lv-perf"))

@@ -20,6 +20,10 @@ LATEST_KEY = "lv:gauges"
 
 
 def collect(host: EngineHost) -> dict[str, Any]:
+    """What the engine's own state says (no Redis): concurrency, environments, reserved caps, poller lanes.
+
+    Queue depths, stream checkpoints and the async queue live in Redis: `complete_from_redis` adds them, on the
+    publisher's sending thread, so those round trips cost the host's loop nothing."""
     engine = host.engine
     busy: Counter[str] = Counter()
     environments: defaultdict[str, Counter[str]] = defaultdict(Counter)
@@ -31,11 +35,6 @@ def collect(host: EngineHost) -> dict[str, Any]:
         if env.state is EnvState.BUSY:
             busy[env.function] += 1
     registry = engine.registry
-    now = host.clock.now()
-    queues = {}
-    for arn in host.queue_arns:
-        counts = host.queues.counts(arn, now=now)
-        queues[arn] = {"visible": counts.visible, "in_flight": counts.in_flight, "delayed": counts.delayed}
     shards = {}
     for uuid, (spec, poller) in host.pollers.items():
         if hasattr(poller, "blocked_shards"):
@@ -46,7 +45,7 @@ def collect(host: EngineHost) -> dict[str, Any]:
                 "shards": {
                     shard: {
                         "blocked": shard in blocked,
-                        "checkpoint": poller.checkpoint(shard),
+                        "checkpoint": None,  # complete_from_redis
                         "iterator_age": round(poller.iterator_age(shard), 3),
                     }
                     for shard in host.streams.shard_ids(spec.source_arn)
@@ -55,7 +54,7 @@ def collect(host: EngineHost) -> dict[str, Any]:
         elif hasattr(poller, "concurrency"):
             shards[uuid] = {"function": spec.function, "source": spec.source_arn, "pollers": poller.concurrency}
     return {
-        "sim_time": now,
+        "sim_time": host.clock.now(),
         "clock": {"factor": host.clock.factor, "paused": host.clock.paused},
         "account": {
             "limit": registry.account.concurrency_limit,
@@ -65,10 +64,25 @@ def collect(host: EngineHost) -> dict[str, Any]:
         "concurrency": dict(busy),
         "reserved": {fn.name: fn.reserved_concurrency for fn in registry.functions()},
         "environments": {key: dict(states) for key, states in environments.items()},
-        "async_queue": {"waiting": len(engine.store.async_queue), "in_flight": engine.store.async_queue.in_flight()},
-        "queues": queues,
+        "async_queue": {"waiting": None, "in_flight": None},
+        "queues": {arn: None for arn in host.queue_arns},
         "mappings": shards,
+        "traffic_shed": dict(host.traffic.shed),
     }
+
+
+def complete_from_redis(host: EngineHost, gauges: dict[str, Any]) -> None:
+    """Fill in what `collect` left to Redis and keep the result as the latest (any thread: only Redis reads)."""
+    now = gauges["sim_time"]
+    for arn in gauges["queues"]:
+        counts = host.queues.counts(arn, now=now)
+        gauges["queues"][arn] = {"visible": counts.visible, "in_flight": counts.in_flight, "delayed": counts.delayed}
+    for uuid, mapping in gauges["mappings"].items():
+        for shard_id, shard in mapping.get("shards", {}).items():
+            shard["checkpoint"] = host.streams.get_checkpoint(uuid, mapping["source"], shard_id)
+    async_queue = host.engine.store.async_queue
+    gauges["async_queue"] = {"waiting": len(async_queue), "in_flight": async_queue.in_flight()}
+    store_latest(host.client, gauges)
 
 
 def store_latest(client: redis.Redis, gauges: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ process is in-memory only: warm environments (the new host cold-starts) and in-f
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -113,7 +114,9 @@ class EngineHost:
         self.pollers: dict[str, Any] = {}
         self._reply_keys: dict[int, str] = {}  # callbacks of waiting API calls -> their reply key
         self.queue_arns: list[str] = []
-        self.publisher.gauges = self._gauges
+        self.publisher.gauges = lambda: gauges.collect(self)
+        self.publisher.gauges_io = lambda values: gauges.complete_from_redis(self, values)
+        self.publisher.send_in_background()  # frames leave on their own thread, never on this loop
         self.traffic = TrafficRunner(client, random.Random(rng.random()))
         self._config_version: bytes | None = None
         self._last_records = time.monotonic()
@@ -124,6 +127,11 @@ class EngineHost:
         except BaseException:
             self.close()  # the handler processes and the writer thread must not outlive a failed start
             raise
+        # What exists now (Django, the modules, the configuration) lives as long as the process: frozen out of the
+        # collector, a full collection scans only what the simulation allocates (~25 ms pauses instead of 100-150 ms
+        # at 10,000 invocations/s, each one a stall in completing invocations and sending frames).
+        gc.collect()
+        gc.freeze()
 
     # --- configuration ---------------------------------------------------------------------------------------
 
@@ -143,7 +151,7 @@ class EngineHost:
         self.queue_arns = []
         for queue in Queue.objects.select_related("dead_letter_queue"):
             self.queue_arns.append(queue.arn)
-            self.queues.create_queue(queue_config(queue))
+            self.queues.put_queue(queue_config(queue))  # an edited queue (SetQueueAttributes) reaches Redis
         self.targets.region = registry.account.region
         self.targets.account_id = registry.account.account_id
         self.targets.subscriptions = topic_subscribers()
@@ -202,18 +210,30 @@ class EngineHost:
         state = self.shared_clock.state()
         self.clock.follow(state.anchor_sim, state.anchor_wall, state.factor, state.paused)
         work = 0
-        with self._guard("reload"):
-            if self.client.get(CONFIG_VERSION) != self._config_version:
-                self.reload()
+        reads = None
+        with self._guard("reading Redis"):
+            # Everything this step needs to know, in one round trip: config version, inbox, traffic, bursts.
+            pipe = self.client.pipeline(transaction=False)
+            pipe.get(CONFIG_VERSION).lrange(INBOX, 0, max_inbox - 1)
+            self.traffic.read(pipe)
+            reads = pipe.execute()
+        if reads is not None:
+            with self._guard("reload"):
+                if reads[0] != self._config_version:
+                    self.reload()
         with self._guard("python handlers"):
             work += self.python.poll()  # finished real handlers complete on this thread, like everything else
         with self._guard("due work"):
             work += self.clock.run_due()
-        with self._guard("inbox"):
-            work += self._drain_inbox(max_inbox)
-        with self._guard("traffic"):
-            for stream, count in self.traffic.due(self.clock.now()):
-                work += self.generate(stream, count)
+        if reads is not None:
+            with self._guard("inbox"):
+                work += self._drain_inbox(max_inbox, reads[1])
+            with self._guard("traffic"):
+                due = self.traffic.due(self.clock.now(), reads[2:])
+                if due:  # what fell due since the top of the step completes first: its slots go to this admission
+                    work += self.clock.run_due()
+                for stream, count in due:
+                    work += self.generate(stream, count)
         with self._guard("publisher"):
             self.publisher.tick()
         now = time.monotonic()
@@ -235,9 +255,10 @@ class EngineHost:
         except Exception:
             log.exception("engine host: %s failed this step; carrying on", part)
 
-    def _drain_inbox(self, limit: int) -> int:
+    def _drain_inbox(self, limit: int, raws: list[bytes] | None = None) -> int:
         # Read, run, then trim: a crash in between replays the requests (at-least-once), never drops them.
-        raws = self.client.lrange(INBOX, 0, limit - 1)
+        if raws is None:
+            raws = self.client.lrange(INBOX, 0, limit - 1)
         if not raws:
             return 0
         requests = []
@@ -334,20 +355,14 @@ class EngineHost:
                     for n, p in enumerate(payloads)
                 ]
                 self._invoke_many(requests, stream.name)
-            elif stream.kind == "sqs":
-                for payload in payloads:
-                    self.queues.send_message(stream.target, json.dumps(payload), now=now)
+            elif stream.kind == "sqs":  # one round trip for the slice, not one per message
+                self.queues.send_many(stream.target, [json.dumps(p) for p in payloads], now=now)
             elif stream.kind == "kinesis":
-                for payload in payloads:
-                    self.streams.put_record(stream.target, str(payload["n"] % 64), json.dumps(payload), now=now)
+                entries = [(str(p["n"] % 64), json.dumps(p)) for p in payloads]
+                self.streams.put_records(stream.target, entries, now=now)
         except Exception:  # a stream aimed at something that no longer exists: report it, keep the rest running
             log.exception("traffic stream %s failed", stream.name)
         return count
-
-    def _gauges(self) -> dict[str, Any]:
-        values = gauges.collect(self)
-        gauges.store_latest(self.client, values)
-        return values
 
     def _housekeeping(self) -> None:
         self.provisioned.flush()
@@ -391,7 +406,7 @@ class EngineHost:
 
     def flush(self, *, drain: bool = True) -> None:
         """Publish the pending frame and hand the records over; `drain` waits until they are written."""
-        self.publisher.flush()
+        self.publisher.flush(wait=drain)
         self.records.hand_over(self.record_writer)
         if drain:
             self.record_writer.drain()
@@ -402,7 +417,10 @@ class EngineHost:
             self.flush()
         finally:
             try:
-                self.record_writer.close()
+                try:
+                    self.publisher.close()
+                finally:
+                    self.record_writer.close()
             finally:
                 try:
                     self.python.close()

@@ -7,6 +7,7 @@ each running stream into invocations, SQS messages or stream records for every s
 from __future__ import annotations
 
 import json
+import logging
 import math
 import random
 from dataclasses import asdict, dataclass, field
@@ -16,8 +17,13 @@ import redis
 
 from ..errors import InvalidParameterValueException
 
+log = logging.getLogger(__name__)
+
 STREAMS = "lv:traffic"
 BURSTS = "lv:traffic:bursts"
+SHED = "lv:traffic:shed"  # stream name -> invocations not generated because a step was over MAX_PER_STEP
+MAX_PER_STEP = 10_000
+BURSTS_PER_STEP = 100
 PATTERNS = ("constant", "burst", "ramp", "sine")
 KINDS = ("sync", "async", "s3", "sqs", "kinesis")
 PERIOD_S = 60.0  # burst, ramp and sine repeat every simulated minute
@@ -89,11 +95,11 @@ def traffic_stop(client: redis.Redis, name: str) -> bool:
 
 
 def traffic_list(client: redis.Redis) -> list[TrafficStream]:
-    return [stream_of(raw) for raw in client.hvals(STREAMS)]
+    return _streams(client.hvals(STREAMS))
 
 
-def stream_of(raw: bytes) -> TrafficStream:
-    return TrafficStream(**json.loads(raw))
+def _streams(raws: list[bytes]) -> list[TrafficStream]:
+    return [TrafficStream(**json.loads(raw)) for raw in raws]
 
 
 def traffic_burst(client: redis.Redis, stream: TrafficStream, count: int) -> None:
@@ -105,34 +111,74 @@ def traffic_burst(client: redis.Redis, stream: TrafficStream, count: int) -> Non
 
 
 class TrafficRunner:
-    """Kept by the engine host: turns running streams into work for each slice, carrying fractions over."""
+    """Kept by the engine host: turns running streams into work for each slice, carrying fractions over.
 
-    def __init__(self, client: redis.Redis, rng: random.Random) -> None:
+    At most `max_per_step` invocations come out of one call: a slow step (a reload, a pause of the process) must
+    not make the next one bigger, and that one slower still, without bound. What the running streams would have
+    sent beyond the cap is shed, counted per stream in `shed` and in Redis (SHED), and logged; one-shot bursts are
+    never shed, only spread over the following steps."""
+
+    def __init__(self, client: redis.Redis, rng: random.Random, *, max_per_step: int = MAX_PER_STEP) -> None:
         self._client = client
         self._rng = rng
+        self.max_per_step = max_per_step
+        self.shed: dict[str, int] = {}
         self._carry: dict[str, float] = {}
         self._sent: dict[str, int] = {}
         self._last: float | None = None
 
-    def due(self, now: float) -> list[tuple[TrafficStream, int]]:
-        """(stream, how many) for the slice since the last call, plus any one-shot bursts."""
+    def read(self, pipe: redis.client.Pipeline) -> None:
+        """Queue the reads `due` needs on a pipeline (the host sends them with its own, one round trip a step):
+        the running streams, then up to BURSTS_PER_STEP one-shot bursts, popped (what is not used goes back)."""
+        pipe.hvals(STREAMS)
+        pipe.lpop(BURSTS, BURSTS_PER_STEP)
+
+    def due(self, now: float, reads: list | None = None) -> list[tuple[TrafficStream, int]]:
+        """(stream, how many) for the slice since the last call, plus one-shot bursts, `max_per_step` at most.
+        `reads`: the replies to what `read` queued (read here if not given)."""
+        if reads is None:
+            pipe = self._client.pipeline(transaction=False)
+            self.read(pipe)
+            reads = pipe.execute()
+        stream_raws, burst_raws = reads
         work: list[tuple[TrafficStream, int]] = []
         start, self._last = self._last, now
-        pipe = self._client.pipeline(transaction=False)  # one round trip: the host calls this on every step
-        pipe.hvals(STREAMS)
-        pipe.lpop(BURSTS, 100)
-        streams, raws = pipe.execute()
         if start is not None and now > start:
-            for stream in map(stream_of, streams):
+            for stream in _streams(stream_raws):
                 expected = stream.count_between(max(start, stream.started_at), now) + self._carry.get(stream.name, 0.0)
                 whole = int(expected + 1e-9)  # 0.3 added ten times is 2.9999999999999996
                 self._carry[stream.name] = expected - whole
                 if whole:
                     work.append((stream, whole))
-        for raw in raws or []:
+        work = self._cap(work)
+        budget = self.max_per_step - sum(count for _, count in work)
+        back = []  # bursts, or their rest, for the next steps
+        for raw in burst_raws or ():
             data = json.loads(raw)
-            work.append((TrafficStream(**data["stream"]), int(data["count"])))
+            count = int(data["count"])
+            take = min(count, max(budget, 0))
+            if take:
+                work.append((TrafficStream(**data["stream"]), take))
+                budget -= take
+            if take < count:
+                back.append(raw if not take else json.dumps({"stream": data["stream"], "count": count - take}))
+        if back:
+            self._client.lpush(BURSTS, *reversed(back))  # back at the head, in their order
         return work
+
+    def _cap(self, work: list[tuple[TrafficStream, int]]) -> list[tuple[TrafficStream, int]]:
+        total = sum(count for _, count in work)
+        if total <= self.max_per_step:
+            return work
+        kept = []
+        for stream, count in work:  # each stream keeps its share of the cap
+            keep = count * self.max_per_step // total
+            self.shed[stream.name] = self.shed.get(stream.name, 0) + count - keep
+            self._client.hincrby(SHED, stream.name, count - keep)
+            if keep:
+                kept.append((stream, keep))
+        log.warning("traffic: %d invocations due in one step, cap %d; shed the rest", total, self.max_per_step)
+        return kept
 
     def payloads(self, stream: TrafficStream, count: int) -> list[dict[str, Any]]:
         first = self._sent.get(stream.name, 0)

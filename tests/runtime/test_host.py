@@ -1,5 +1,8 @@
 """The engine host in this process: shared clock, Redis state, traffic, records and frames (issue 4)."""
 
+import time
+from collections import Counter
+
 import pytest
 
 from invocations.models import Function, InvocationRecord
@@ -175,3 +178,67 @@ def test_a_fifo_queue_as_a_dead_letter_target_fails_the_delivery_not_the_host(ho
     assert InvocationRecord.objects.filter(function="fifo-dlq").count() == 1
     assert int(redis_client.get(f"lv:delivery_failures:{fifo.arn}")) == 1
     host.run(0.2)  # and the host is still stepping
+
+
+def test_invocations_that_ended_release_their_slots_before_the_same_steps_admission(host, redis_client):
+    # semantics §8: a slot is free as soon as its invocation ends. With reserved concurrency 5 fully used, a step
+    # that comes after the 5 have ended first completes them, then admits 5 more: none of those is throttled.
+    from invocations.services import function_create
+
+    quick = function_create(name="quick", behaviour_profile={"duration_ms": 20, "init_ms": 10})
+    function_concurrency_put(function=quick, reserved_concurrent_executions=5)
+    host.step()  # picks up the configuration change
+    traffic_burst(redis_client, TrafficStream("first", "quick", rate=1), 5)
+    host.step()
+    assert int(redis_client.hget("lv:cc:counts", "reserved:quick")) == 5
+    time.sleep(0.1)  # all five have ended by now; the host has not noticed yet
+    traffic_burst(redis_client, TrafficStream("second", "quick", rate=1), 5)
+    host.step()
+    host.flush()
+    outcomes = Counter(InvocationRecord.objects.filter(function="quick").values_list("outcome", flat=True))
+    assert outcomes == {"Success": 5}  # the first five; the second five are running, not throttled
+    assert int(redis_client.hget("lv:cc:counts", "reserved:quick")) == 5
+
+
+def test_frames_still_go_out_while_the_channel_layer_is_slow_and_the_host_keeps_stepping(redis_client):
+    # The publisher's sends run on their own thread: a channel layer taking 300 ms per send does not slow the loop.
+    import asyncio
+
+    class SlowLayer(CollectingLayer):
+        async def group_send(self, group, message):
+            await asyncio.sleep(0.3)
+            await super().group_send(group, message)
+
+    demo_seed()
+    SharedClock(redis_client).set_speed(1.0)
+    layer = SlowLayer()
+    engine_host = EngineHost(redis_client, publisher=Publisher(channel_layer=layer), seed=11)
+    try:
+        traffic_start(redis_client, TrafficStream("steady", "checkout:prod", rate=400))
+        steps, started = 0, time.monotonic()
+        while time.monotonic() - started < 1.5:
+            engine_host.step()
+            steps += 1
+        traffic_stop(redis_client, "steady")
+        engine_host.run(0.5)  # the rest complete; run() ends by waiting for the last frame to be sent
+    finally:
+        engine_host.close()
+    frames = [m["frame"] for g, m in layer.sent if g == "lv.account" and m["type"] == "lv.frame"]
+    assert steps > 100  # with 300 ms sends on the loop, 1.5 s would hold a handful of steps
+    assert len(frames) >= 3
+    completed = InvocationRecord.objects.filter(function="checkout").exclude(outcome="Throttled").count()
+    assert sum(f["functions"].get("checkout", {}).get("invocations", 0) for f in frames) == completed
+
+
+def test_an_edited_queue_visibility_timeout_reaches_redis_at_the_next_step(host, redis_client):
+    # semantics §3: SetQueueAttributes changes the visibility timeout of later receives.
+    from invocations.models import Queue
+    from invocations.runtime.redis_store import RedisQueueStore
+    from invocations.services.sources import queue_update
+
+    orders = Queue.objects.get(name="orders")
+    assert RedisQueueStore(redis_client).queue_config(orders.arn).visibility_timeout == 180
+    queue_update(queue=orders, visibility_timeout=45)
+    host.step()
+    assert RedisQueueStore(redis_client).queue_config(orders.arn).visibility_timeout == 45
+    assert host.queues.queue_config(orders.arn).visibility_timeout == 45

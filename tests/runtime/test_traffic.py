@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from invocations.errors import InvalidParameterValueException, ResourceNotFoundException
-from invocations.runtime.traffic import BURSTS, TrafficRunner, TrafficStream, traffic_list
+from invocations.runtime.traffic import BURSTS, SHED, TrafficRunner, TrafficStream, traffic_burst, traffic_list
 from invocations.services.demo import demo_seed
 from invocations.services.traffic import traffic_burst_send, traffic_stream_start
 
@@ -95,3 +95,27 @@ def test_a_burst_is_bounded(redis_client):
     demo_seed()
     with pytest.raises(InvalidParameterValueException, match="1-100000"):
         traffic_burst_send(target="checkout", count=0)
+
+
+def test_a_slow_step_is_capped_and_what_is_shed_is_counted(redis_client):
+    # Two streams, 10 s of traffic due in one step: each keeps its share of the cap; the rest is shed and counted.
+    runner = TrafficRunner(redis_client, random.Random(1), max_per_step=300)
+    redis_client.hset("lv:traffic", "a", '{"name": "a", "target": "fn", "rate": 40.0}')
+    redis_client.hset("lv:traffic", "b", '{"name": "b", "target": "fn", "rate": 20.0}')
+    runner.due(0.0)
+    work = {stream.name: count for stream, count in runner.due(10.0)}
+    assert work == {"a": 200, "b": 100}
+    assert runner.shed == {"a": 200, "b": 100}
+    assert redis_client.hgetall(SHED) == {b"a": b"200", b"b": b"100"}
+    # The next step is not made bigger by what was shed: only its own slice comes out.
+    assert {stream.name: count for stream, count in runner.due(11.0)} == {"a": 40, "b": 20}
+
+
+def test_a_burst_over_the_cap_is_spread_over_the_next_steps_never_shed(redis_client):
+    runner = TrafficRunner(redis_client, random.Random(1), max_per_step=400)
+    stream = TrafficStream("b", "fn", rate=1)
+    traffic_burst(redis_client, stream, 1000)
+    traffic_burst(redis_client, stream, 30)
+    steps = [[count for _, count in runner.due(float(t))] for t in range(4)]
+    assert steps == [[400], [400], [200, 30], []]
+    assert runner.shed == {} and not redis_client.exists(SHED)

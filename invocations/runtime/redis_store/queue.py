@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import time
 import uuid
 
 import redis
@@ -17,6 +18,7 @@ from .scripts import register
 # Must match QUEUE_KEY_NAMES in lua/queue_common.lua (the scripts index KEYS by this order).
 QUEUE_KEY_NAMES = ("msg", "order", "vis", "wait", "ready", "infl", "rc", "first", "hdl", "grp", "sqn")
 QUEUE_KEY_NAMES += ("sent", "fseq", "dedup", "dedupt")
+CONFIG_TTL_S = 1.0  # how long a process trusts its copy of a queue's config (edits reach it within this time)
 
 
 class RedisQueueStore:
@@ -25,13 +27,23 @@ class RedisQueueStore:
     an undeleted message comes back when its visibility timeout ends (semantics §3).
 
     Same observable behaviour as InMemoryQueueStore. Message ids come from `rng` when given (seeded runs),
-    else uuid4. Queue configs are immutable once created (create_queue keeps the first), so they are cached."""
+    else uuid4. create_queue keeps the first config; put_queue replaces it (SetQueueAttributes). Each process
+    caches a config for `config_ttl` seconds, so an edit made anywhere reaches every process within that time
+    without a round trip per operation."""
 
-    def __init__(self, client: redis.Redis, *, prefix: str = DEFAULT_PREFIX, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        rng: random.Random | None = None,
+        config_ttl: float = CONFIG_TTL_S,
+    ) -> None:
         self._client = client
         self._prefix = f"{prefix}sqs:"
         self._rng = rng
-        self._configs: dict[str, QueueConfig] = {}
+        self._config_ttl = config_ttl
+        self._configs: dict[str, tuple[QueueConfig, float]] = {}  # arn -> (config, monotonic time it was read)
         self._keys: dict[str, list[str]] = {}
         self._send = register(client, "queue_common", "queue_send")
         self._receive = register(client, "queue_common", "queue_receive")
@@ -46,13 +58,24 @@ class RedisQueueStore:
             raise ValueError("FIFO queue names end in .fifo")
         self._client.set(self._config_key(config.arn), config_to_json(config), nx=True)
 
+    def put_queue(self, config: QueueConfig) -> None:
+        """Create the queue, or replace its configuration (visibility timeout, redrive policy...); messages stay."""
+        if config.arn.endswith(".fifo") != config.fifo:
+            raise ValueError("FIFO queue names end in .fifo")
+        self._client.set(self._config_key(config.arn), config_to_json(config))
+        self._configs[config.arn] = (config, time.monotonic())
+
     def queue_config(self, arn: str) -> QueueConfig:
-        config = self._configs.get(arn)
-        if config is None:
-            raw = self._client.get(self._config_key(arn))
-            if raw is None:
-                raise KeyError(f"no such queue: {arn}")
-            config = self._configs[arn] = config_from_json(raw)
+        cached = self._configs.get(arn)
+        now = time.monotonic()
+        if cached is not None and now - cached[1] < self._config_ttl:
+            return cached[0]
+        raw = self._client.get(self._config_key(arn))
+        if raw is None:
+            self._configs.pop(arn, None)
+            raise KeyError(f"no such queue: {arn}")
+        config = config_from_json(raw)
+        self._configs[arn] = (config, now)
         return config
 
     # --- messages -----------------------------------------------------------------------------------------------
@@ -82,6 +105,20 @@ class RedisQueueStore:
         args += [group_id or "", dedup_id or "", repr(config.dedup_window)]
         reply = self._send(keys=self._queue_keys(arn), args=args)
         return text(reply[0])
+
+    def send_many(self, arn: str, bodies: list[str], *, now: float) -> list[str]:
+        """Many plain SendMessage calls in one round trip (a pipeline of the same atomic script; the traffic
+        generator's path). Standard queues only: a FIFO message needs its own group and deduplication ids."""
+        config = self.queue_config(arn)
+        if config.fifo:
+            raise ValueError("send_many is for standard queues (FIFO messages need a MessageGroupId each)")
+        keys, pipe = self._queue_keys(arn), self._client.pipeline(transaction=False)
+        for body in bodies:
+            message_id = self._new_id()
+            raw = message_json(message_id, body, now, None, None, {})
+            args = [message_id, raw, repr(now), repr(now), _flag(True), "", "", repr(config.dedup_window)]
+            self._send(keys=keys, args=args, client=pipe)
+        return [text(reply[0]) for reply in pipe.execute()]
 
     def receive(
         self, arn: str, max_messages: int, *, now: float, visibility_timeout: float | None = None

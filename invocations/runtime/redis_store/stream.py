@@ -55,15 +55,26 @@ class RedisStreamStore:
     def put_record(
         self, arn: str, partition_key: str, data: Any, *, now: float, shard_id: str | None = None
     ) -> StreamRecord:
+        return self.put_records(arn, [(partition_key, data)], now=now, shard_id=shard_id)[0]
+
+    def put_records(
+        self, arn: str, entries: list[tuple[str, Any]], *, now: float, shard_id: str | None = None
+    ) -> list[StreamRecord]:
+        """PutRecords: (partition key, data) pairs in one round trip (a pipeline; each put is its own atomic script,
+        so sequence numbers stay strictly increasing per shard)."""
         config = self.stream_config(arn)
-        if shard_id is None:
-            shard_id = self.shard_ids(arn)[shard_index_for(partition_key, config.shard_count)]
-        index = self._index(arn, shard_id)
-        size = record_size(partition_key, data)
-        raw = record_json(partition_key, data, now, size)
-        seq = int(self._put(keys=self._shard_keys(arn, shard_id), args=[raw, repr(now), repr(config.retention)]))
-        sequence_number = format_sequence_number(config.kind, index, seq)
-        return StreamRecord(shard_id, seq, sequence_number, partition_key, data, now, size)
+        pipe = self._client.pipeline(transaction=False)
+        placed = []
+        for partition_key, data in entries:
+            shard = shard_id or self.shard_ids(arn)[shard_index_for(partition_key, config.shard_count)]
+            size = record_size(partition_key, data)
+            raw = record_json(partition_key, data, now, size)
+            self._put(keys=self._shard_keys(arn, shard), args=[raw, repr(now), repr(config.retention)], client=pipe)
+            placed.append((shard, self._index(arn, shard), partition_key, data, size))
+        return [
+            StreamRecord(shard, int(seq), format_sequence_number(config.kind, index, int(seq)), key, data, now, size)
+            for (shard, index, key, data, size), seq in zip(placed, pipe.execute(), strict=True)
+        ]
 
     def read(self, arn: str, shard_id: str, *, after_seq: int, limit: int, now: float) -> list[StreamRecord]:
         config = self.stream_config(arn)
