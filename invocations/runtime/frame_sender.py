@@ -5,7 +5,8 @@ engine host's thread that time is stolen from completing and admitting invocatio
 job over (`call_soon_threadsafe`, microseconds) and goes on. The hand-off is bounded and never blocks:
 - at most one frame is in flight; while it is, the publisher keeps counting into the next frame (frames merge at
   the source, so no count is ever lost);
-- announcements queue up to `max_pending`; beyond that they are dropped and counted in `dropped`.
+- announcements queue up to `max_pending`; beyond that they are dropped and counted in `dropped`. They are sent
+  one after another, in the order they were handed over (a ShardBlocked must never arrive after its ShardUnblocked).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class FrameSender:
         self._thread.start()
         self._frame: concurrent.futures.Future | None = None
         self._others: set[concurrent.futures.Future] = set()
+        self._last_other: concurrent.futures.Future | None = None
 
     def frame_busy(self) -> bool:
         """True while the last frame handed over is still being sent."""
@@ -46,8 +48,20 @@ class FrameSender:
         if len(self._others) >= self.max_pending:
             self.dropped += 1
             return False
-        self._others.add(self._submit(job))
+        self._last_other = self._submit(self._after(self._last_other, job))
+        self._others.add(self._last_other)
         return True
+
+    @staticmethod
+    def _after(previous: concurrent.futures.Future | None, job: Callable[[], Awaitable[None]]):
+        """`job`, started only once the announcement handed over before it is sent (concurrent sends reorder)."""
+
+        async def in_order() -> None:
+            if previous is not None and not previous.done():
+                await asyncio.wrap_future(previous)
+            await job()
+
+        return in_order
 
     def wait(self, timeout: float = 5.0) -> bool:
         """Block until everything handed over is sent (or `timeout`); True if nothing is left in flight."""

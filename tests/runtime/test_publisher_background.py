@@ -109,3 +109,24 @@ def test_sending_in_place_still_works_for_processes_that_only_announce():
     layer.gate.set()
     Publisher(channel_layer=layer).announce("ClockChanged", factor=2.0)
     assert [m["event"]["type"] for _, m in layer.sent] == ["ClockChanged"]
+
+
+def test_announcements_are_sent_in_the_order_they_were_made_even_when_sends_take_varying_time():
+    class JitteryLayer:
+        def __init__(self):
+            self.sent = []
+
+        async def group_send(self, group, message):
+            await asyncio.sleep(random.Random(message["event"]["n"]).uniform(0, 0.01))  # later ones may be quicker
+            self.sent.append(message["event"]["n"])
+
+    layer = JitteryLayer()
+    publisher = Publisher(channel_layer=layer)
+    publisher.send_in_background(max_pending=100)
+    try:
+        for n in range(30):
+            publisher.announce("ApiCall", None, n=n)
+        assert publisher.drain(5)
+        assert layer.sent == list(range(30))
+    finally:
+        publisher.close()
