@@ -227,7 +227,9 @@ class EngineHost:
             work += self.clock.run_due()
         if reads is not None:
             with self._guard("inbox"):
-                work += self._drain_inbox(max_inbox, reads[1])
+                drained = self._drain_inbox(max_inbox, reads[1])
+                if drained:  # an invocation that ends at once (0 ms) answers its caller in this pass, not the next
+                    work += drained + self.clock.run_due()
             with self._guard("traffic"):
                 due = self.traffic.due(self.clock.now(), reads[2:])
                 if due:  # what fell due since the top of the step completes first: its slots go to this admission
