@@ -6,6 +6,7 @@ job over (`call_soon_threadsafe`, microseconds) and goes on. The hand-off is bou
 - at most one frame is in flight; while it is, the publisher keeps counting into the next frame (frames merge at
   the source, so no count is ever lost);
 - announcements queue up to `max_pending`; beyond that they are dropped and counted in `dropped`.
+Jobs run one after another, in the order they were handed over, so a page sees facts in the order they happened.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class FrameSender:
         self._thread.start()
         self._frame: concurrent.futures.Future | None = None
         self._others: set[concurrent.futures.Future] = set()
+        self._last: concurrent.futures.Future | None = None  # the job handed over last: the next one waits for it
 
     def frame_busy(self) -> bool:
         """True while the last frame handed over is still being sent."""
@@ -65,11 +67,13 @@ class FrameSender:
             self._loop.close()
 
     def _submit(self, job: Callable[[], Awaitable[None]]) -> concurrent.futures.Future:
-        future = asyncio.run_coroutine_threadsafe(self._guarded(job), self._loop)
-        return future
+        self._last = asyncio.run_coroutine_threadsafe(self._in_turn(job, self._last), self._loop)
+        return self._last
 
     @staticmethod
-    async def _guarded(job: Callable[[], Awaitable[None]]) -> None:
+    async def _in_turn(job: Callable[[], Awaitable[None]], previous: concurrent.futures.Future | None) -> None:
+        if previous is not None:
+            await asyncio.wrap_future(previous)  # never raises: each job's failure is caught below
         try:
             await job()
         except Exception:  # a failed send costs that frame, never the sender thread
