@@ -5,8 +5,8 @@ engine host's thread that time is stolen from completing and admitting invocatio
 job over (`call_soon_threadsafe`, microseconds) and goes on. The hand-off is bounded and never blocks:
 - at most one frame is in flight; while it is, the publisher keeps counting into the next frame (frames merge at
   the source, so no count is ever lost);
-- announcements queue up to `max_pending`; beyond that they are dropped and counted in `dropped`. They are sent
-  one after another, in the order they were handed over (a ShardBlocked must never arrive after its ShardUnblocked).
+- announcements queue up to `max_pending`; beyond that they are dropped and counted in `dropped`.
+Jobs run one after another, in the order they were handed over, so a page sees facts in the order they happened.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class FrameSender:
         self._thread.start()
         self._frame: concurrent.futures.Future | None = None
         self._others: set[concurrent.futures.Future] = set()
-        self._last_other: concurrent.futures.Future | None = None
+        self._last: concurrent.futures.Future | None = None  # the job handed over last: the next one waits for it
 
     def frame_busy(self) -> bool:
         """True while the last frame handed over is still being sent."""
@@ -48,20 +48,8 @@ class FrameSender:
         if len(self._others) >= self.max_pending:
             self.dropped += 1
             return False
-        self._last_other = self._submit(self._after(self._last_other, job))
-        self._others.add(self._last_other)
+        self._others.add(self._submit(job))
         return True
-
-    @staticmethod
-    def _after(previous: concurrent.futures.Future | None, job: Callable[[], Awaitable[None]]):
-        """`job`, started only once the announcement handed over before it is sent (concurrent sends reorder)."""
-
-        async def in_order() -> None:
-            if previous is not None and not previous.done():
-                await asyncio.wrap_future(previous)
-            await job()
-
-        return in_order
 
     def wait(self, timeout: float = 5.0) -> bool:
         """Block until everything handed over is sent (or `timeout`); True if nothing is left in flight."""
@@ -79,11 +67,13 @@ class FrameSender:
             self._loop.close()
 
     def _submit(self, job: Callable[[], Awaitable[None]]) -> concurrent.futures.Future:
-        future = asyncio.run_coroutine_threadsafe(self._guarded(job), self._loop)
-        return future
+        self._last = asyncio.run_coroutine_threadsafe(self._in_turn(job, self._last), self._loop)
+        return self._last
 
     @staticmethod
-    async def _guarded(job: Callable[[], Awaitable[None]]) -> None:
+    async def _in_turn(job: Callable[[], Awaitable[None]], previous: concurrent.futures.Future | None) -> None:
+        if previous is not None:
+            await asyncio.wrap_future(previous)  # never raises: each job's failure is caught below
         try:
             await job()
         except Exception:  # a failed send costs that frame, never the sender thread

@@ -88,7 +88,7 @@ def test_gauges_are_read_on_the_host_thread_and_completed_from_redis_on_the_send
         publisher.close()
 
 
-def test_announcements_beyond_the_bound_are_dropped_and_counted_not_queued_without_end():
+def test_announcements_beyond_the_bound_are_dropped_and_counted_the_rest_arrive_in_order():
     layer = GatedLayer()
     publisher = Publisher(channel_layer=layer)
     publisher.send_in_background(max_pending=5)
