@@ -40,9 +40,9 @@ def aws(live_server, settings, tmp_path):
     return run
 
 
-def test_the_cli_creates_lists_gets_and_deletes_a_function(aws, tmp_path):
-    (tmp_path / "code.zip").write_bytes(behaviour_zip({"duration_ms": 5}))
-    created = aws(
+def create_checkout(aws, *extra: str, handler: str = "lambda_function.handler"):
+    """create-function checkout from the code.zip the test wrote in the CLI's working directory."""
+    return aws(
         "create-function",
         "--function-name",
         "checkout",
@@ -51,10 +51,16 @@ def test_the_cli_creates_lists_gets_and_deletes_a_function(aws, tmp_path):
         "--role",
         ROLE,
         "--handler",
-        "lambda_function.handler",
+        handler,
         "--zip-file",
         "fileb://code.zip",
+        *extra,
     )
+
+
+def test_the_cli_creates_lists_gets_and_deletes_a_function(aws, tmp_path):
+    (tmp_path / "code.zip").write_bytes(behaviour_zip({"duration_ms": 5}))
+    created = create_checkout(aws)
     assert created.returncode == 0, created.stderr
     assert json.loads(created.stdout)["FunctionArn"] == ARN
     listed = aws("list-functions")
@@ -73,20 +79,7 @@ def test_the_cli_creates_lists_gets_and_deletes_a_function(aws, tmp_path):
 
 def test_the_cli_publishes_and_points_an_alias_with_weights(aws, tmp_path):
     (tmp_path / "code.zip").write_bytes(behaviour_zip())
-    aws(
-        "create-function",
-        "--function-name",
-        "checkout",
-        "--runtime",
-        "python3.12",
-        "--role",
-        ROLE,
-        "--handler",
-        "a.handler",
-        "--zip-file",
-        "fileb://code.zip",
-        "--publish",
-    )
+    create_checkout(aws, "--publish", handler="a.handler")
     aws("update-function-configuration", "--function-name", "checkout", "--timeout", "9")
     published = aws("publish-version", "--function-name", "checkout")
     assert json.loads(published.stdout)["Version"] == "2"
@@ -109,19 +102,7 @@ def test_the_cli_invokes_with_a_tail_log(aws, tmp_path, clock_speed):
     # semantics §1
     clock_speed(10)
     (tmp_path / "code.zip").write_bytes(behaviour_zip({"duration_ms": 5, "response": {"echo": "{{event.n}}"}}))
-    aws(
-        "create-function",
-        "--function-name",
-        "checkout",
-        "--runtime",
-        "python3.12",
-        "--role",
-        ROLE,
-        "--handler",
-        "a.handler",
-        "--zip-file",
-        "fileb://code.zip",
-    )
+    create_checkout(aws, handler="a.handler")
     result = aws("invoke", "--function-name", "checkout", "--payload", '{"n": 7}', "--log-type", "Tail", "out.json")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
@@ -132,19 +113,7 @@ def test_the_cli_invokes_with_a_tail_log(aws, tmp_path, clock_speed):
 
 def test_the_cli_reads_account_settings_and_sets_reserved_concurrency(aws, tmp_path):
     (tmp_path / "code.zip").write_bytes(behaviour_zip())
-    aws(
-        "create-function",
-        "--function-name",
-        "checkout",
-        "--runtime",
-        "python3.12",
-        "--role",
-        ROLE,
-        "--handler",
-        "a.handler",
-        "--zip-file",
-        "fileb://code.zip",
-    )
+    create_checkout(aws, handler="a.handler")
     put = aws("put-function-concurrency", "--function-name", "checkout", "--reserved-concurrent-executions", "10")
     assert json.loads(put.stdout) == {"ReservedConcurrentExecutions": 10}
     settings = json.loads(aws("get-account-settings").stdout)
@@ -154,19 +123,7 @@ def test_the_cli_reads_account_settings_and_sets_reserved_concurrency(aws, tmp_p
 def test_the_cli_get_function_gives_a_code_location_that_downloads_the_uploaded_zip(aws, tmp_path):
     package = behaviour_zip({"duration_ms": 5})
     (tmp_path / "code.zip").write_bytes(package)
-    created = aws(
-        "create-function",
-        "--function-name",
-        "checkout",
-        "--runtime",
-        "python3.12",
-        "--role",
-        ROLE,
-        "--handler",
-        "lambda_function.handler",
-        "--zip-file",
-        "fileb://code.zip",
-    )
+    created = create_checkout(aws)
     assert created.returncode == 0, created.stderr
     fetched = aws("get-function", "--function-name", "checkout")
     assert fetched.returncode == 0, fetched.stderr
