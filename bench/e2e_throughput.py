@@ -23,7 +23,6 @@ Run: .venv/bin/python bench/e2e_throughput.py [--rate 11000] [--seconds 30] [--c
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -35,12 +34,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=11000.0, help="offered invocations per second")
     parser.add_argument("--seconds", type=float, default=30.0, help="measured window")
     parser.add_argument("--warmup", type=float, default=8.0)
-    parser.add_argument("--duration-ms", type=float, default=100.0)
-    parser.add_argument("--stddev-ms", type=float, default=10.0)
-    parser.add_argument("--concurrency-limit", type=int, default=1000, help="the account's concurrency limit")
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10"))
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--var-dir", default=os.environ.get("LAMBDAVIZ_VAR_DIR", "/tmp/lv-perf"))
+    stack.add_load_arguments(parser)
     args = parser.parse_args()
     result = run(args)
     report(args, result)

@@ -10,7 +10,6 @@ table reaches its steady state inside the run; with 900 s it would grow for 15 m
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
 import e2e_throughput
@@ -23,12 +22,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10000.0)
     parser.add_argument("--retention", type=float, default=60.0)
     parser.add_argument("--interval", type=float, default=10.0, help="seconds between samples")
-    parser.add_argument("--duration-ms", type=float, default=100.0)
-    parser.add_argument("--stddev-ms", type=float, default=10.0)
-    parser.add_argument("--concurrency-limit", type=int, default=1000, help="the account's concurrency limit")
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10"))
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--var-dir", default=os.environ.get("LAMBDAVIZ_VAR_DIR", "/tmp/lv-perf"))
+    stack.add_load_arguments(parser)
     args = parser.parse_args()
     args.seconds, args.warmup = args.minutes * 60.0, 10.0
     samples: list[tuple[float, float, float, int, int]] = []

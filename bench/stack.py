@@ -25,6 +25,16 @@ FUNCTION = "bench"
 STREAM = "bench"
 
 
+def add_load_arguments(parser) -> None:
+    """The function, limit and services every end-to-end benchmark takes (argparse)."""
+    parser.add_argument("--duration-ms", type=float, default=100.0)
+    parser.add_argument("--stddev-ms", type=float, default=10.0)
+    parser.add_argument("--concurrency-limit", type=int, default=1000, help="the account's concurrency limit")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10"))
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--var-dir", default=os.environ.get("LAMBDAVIZ_VAR_DIR", "/tmp/lv-perf"))
+
+
 def configure(redis_url: str, database_url: str | None, var_dir: str, retention_s: float | None) -> dict[str, str]:
     """Environment for this process and the worker (set before Django is imported)."""
     import signal
