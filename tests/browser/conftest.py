@@ -93,12 +93,9 @@ def live_url(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def redis_db():
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+def redis_db(redis_client):
+    """The root conftest's emptied test Redis, under the name these tests use."""
+    return redis_client
 
 
 class HostThread:

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import screenshot
+from .conftest import console_errors, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,9 +77,7 @@ def test_every_control_has_a_visible_label_and_an_accessible_name(browser, live_
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     context.add_cookies([staff_cookie])
     page = context.new_page()
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = console_errors(page)
     page.goto(f"{live_url}/functions/checkout/")
     expect(page.locator("#lv-conn")).to_have_text("live")
     assert assert_every_control_is_labelled(page) > 40  # the whole staff control set was checked
@@ -107,9 +105,7 @@ def test_projector_mode_enlarges_the_text_is_remembered_and_nothing_overflows(br
     context = browser.new_context(viewport=PROJECTOR)
     context.add_cookies([staff_cookie])
     page = context.new_page()
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = console_errors(page)
     page.goto(f"{live_url}/functions/checkout/")
     font_size = "() => parseFloat(getComputedStyle(document.body).fontSize)"
     normal = page.evaluate(font_size)
