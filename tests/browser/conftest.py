@@ -168,13 +168,18 @@ def staff_cookie(transactional_db, live_url):
     }
 
 
-@pytest.fixture
-def console_errors(page):
-    """Console errors and uncaught page errors; tests assert it stays empty."""
+def collect_console_errors(page) -> list[str]:
+    """Console errors and uncaught page errors of `page`, as they happen; tests assert the list stays empty."""
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.fixture
+def console_errors(page):
+    """collect_console_errors for pytest-playwright's own page."""
+    return collect_console_errors(page)
 
 
 def screenshot(page, name: str) -> Path:

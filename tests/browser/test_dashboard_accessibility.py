@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import console_errors, screenshot
+from .conftest import collect_console_errors, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +77,7 @@ def test_every_control_has_a_visible_label_and_an_accessible_name(browser, live_
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     context.add_cookies([staff_cookie])
     page = context.new_page()
-    errors = console_errors(page)
+    errors = collect_console_errors(page)
     page.goto(f"{live_url}/functions/checkout/")
     expect(page.locator("#lv-conn")).to_have_text("live")
     assert assert_every_control_is_labelled(page) > 40  # the whole staff control set was checked
@@ -105,7 +105,7 @@ def test_projector_mode_enlarges_the_text_is_remembered_and_nothing_overflows(br
     context = browser.new_context(viewport=PROJECTOR)
     context.add_cookies([staff_cookie])
     page = context.new_page()
-    errors = console_errors(page)
+    errors = collect_console_errors(page)
     page.goto(f"{live_url}/functions/checkout/")
     font_size = "() => parseFloat(getComputedStyle(document.body).fontSize)"
     normal = page.evaluate(font_size)

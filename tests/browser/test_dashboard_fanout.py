@@ -4,7 +4,7 @@ makes the subscriber run, with its dots leaving the SNS node (issue 6)."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import console_errors, screenshot
+from .conftest import collect_console_errors, screenshot
 from .test_dashboard_live import staff_page, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ def test_publishing_to_the_topic_invokes_failure_alerts_from_its_sns_node(
     browser, live_url, seeded, engine_host, staff_cookie
 ):
     context, page = staff_page(browser, staff_cookie)
-    errors = console_errors(page)
+    errors = collect_console_errors(page)
     page.goto(f"{live_url}/functions/failure-alerts/")
     expect(page.locator("#lv-conn")).to_have_text("live")
 

@@ -11,7 +11,7 @@ from invocations.services.sources_live import queue_message_send
 from invocations.services.traffic import traffic_stream_start, traffic_stream_stop
 from tests.factories import invocation_record
 
-from .conftest import console_errors, screenshot
+from .conftest import collect_console_errors, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,7 +102,7 @@ def test_the_charts_axes_follow_the_live_frames_before_any_invocation(browser, l
     # versions chart: its axis must still be the simulated minutes, not plotly's empty default around 00:00:00.
     context = browser.new_context(timezone_id="UTC")
     page = context.new_page()
-    errors = console_errors(page)
+    errors = collect_console_errors(page)
     page.goto(f"{live_url}/functions/failure-alerts/")
     expect(page.locator(".charts .main-svg").first).to_be_visible(timeout=8000)
     page.wait_for_function(f"() => ({VERSIONS_RANGE})() !== undefined")

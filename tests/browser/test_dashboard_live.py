@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from invocations.models import AccountSettings, Alias, FunctionConcurrency
 
-from .conftest import console_errors, screenshot
+from .conftest import collect_console_errors, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,7 +148,7 @@ def test_the_account_page_scenarios_and_clock_post_to_the_urls_the_server_render
     browser, live_url, seeded, redis_db, staff_cookie
 ):
     context, page = staff_page(browser, staff_cookie)
-    errors = console_errors(page)
+    errors = collect_console_errors(page)
     page.goto(f"{live_url}/")
     expect(page.locator("#lv-conn")).to_have_text("live")
     page.get_by_role("button", name="Canary 50/50").click()
