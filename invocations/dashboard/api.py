@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest
 from django.views.decorators.http import require_GET
 
 from .. import selectors
-from ..errors import InvalidParameterValueException, ResourceNotFoundException
+from ..errors import InvalidParameterValueException, InvalidRequestContentException, ResourceNotFoundException
+from ..rules.json_input import parse_json
 from ..runtime.traffic import TrafficStream
 from ..services import event_invoke_config_put, provisioned_concurrency_delete, provisioned_concurrency_put
 from ..services.clock import simulation_clock_now, simulation_clock_set
@@ -211,8 +210,8 @@ def queue_message(request: HttpRequest, data: dict) -> dict:
 def stream_record(request: HttpRequest, data: dict) -> dict:
     values = forms.cleaned(forms.StreamRecordForm, data)
     try:
-        record_data = json.loads(values["data"])
-    except json.JSONDecodeError:
+        record_data = parse_json(values["data"])
+    except InvalidRequestContentException:
         record_data = values["data"]
     return stream_record_put(stream=values["stream"], partition_key=values["partition_key"], data=record_data)
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from django import forms
 
-from ..errors import InvalidParameterValueException
+from ..errors import InvalidParameterValueException, InvalidRequestContentException
+from ..rules.json_input import PREFIX as JSON_PREFIX
+from ..rules.json_input import parse_json
 from ..runtime.traffic import KINDS, PATTERNS
 
 
@@ -34,9 +36,9 @@ class JSONObjectField(forms.CharField):
         if not value:
             return {}
         try:
-            parsed = json.loads(value)
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(f"not JSON ({error.msg})") from None
+            parsed = parse_json(value)
+        except InvalidRequestContentException as error:
+            raise forms.ValidationError(f"not JSON ({error.message.removeprefix(JSON_PREFIX)})") from None
         if not isinstance(parsed, dict):
             raise forms.ValidationError("must be a JSON object")
         return parsed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
-from ..errors import AccessDeniedException, InvalidRequestContentException, LambdaError, ServiceException
+from ..errors import AccessDeniedException, LambdaError, ServiceException
+from ..rules.json_input import parse_json_object
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +30,7 @@ def error_response(error: LambdaError) -> JsonResponse:
 def request_data(request: HttpRequest) -> dict[str, Any]:
     """The body as a dict: JSON (what the dashboard sends) or form-encoded."""
     if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise InvalidRequestContentException(f"Could not parse request body into json: {error}") from None
-        if not isinstance(data, dict):
-            raise InvalidRequestContentException("The request body must be a JSON object.")
-        return data
+        return parse_json_object(request.body)
     return request.POST.dict()
 
 

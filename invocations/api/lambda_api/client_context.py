@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import Any
 
 from invocations.errors import InvalidRequestContentException
+from invocations.rules.json_input import parse_json
 
 CLIENT_CONTEXT_MAX = 3583  # bytes of base64 (botocore's Invoke documentation)
 INVALID = "Client context must be a valid Base64-encoded JSON object."
@@ -24,8 +24,8 @@ def client_context_from_header(value: str | None) -> dict[str, Any] | None:
             f"Client context must be at most {CLIENT_CONTEXT_MAX} bytes of Base64-encoded data ({len(value)} given)."
         )
     try:
-        context = json.loads(base64.b64decode(value, validate=True))
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        context = parse_json(base64.b64decode(value, validate=True))
+    except (binascii.Error, InvalidRequestContentException):
         raise InvalidRequestContentException(INVALID) from None
     if not isinstance(context, dict):
         raise InvalidRequestContentException(INVALID)

@@ -19,10 +19,12 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from invocations.errors import InvalidParameterValueException
+from invocations.errors import InvalidParameterValueException, InvalidRequestContentException
 from invocations.models import CodeKind
 from invocations.models.configuration import FunctionConfiguration
 from invocations.rules.functions import CODE_SIZE_UNZIPPED_MAX
+from invocations.rules.json_input import PREFIX as JSON_PREFIX
+from invocations.rules.json_input import parse_json
 from invocations.runtime.python_executor.package import is_safe_entry
 
 PROFILE_FILE = "behaviour.json"
@@ -68,9 +70,10 @@ def code_from_zip(zip_b64: str, *, handler: str) -> FunctionCode:
     if PROFILE_FILE in files:
         raw = _read(archive, PROFILE_FILE)
         try:
-            profile = json.loads(raw)
-        except (UnicodeDecodeError, ValueError) as error:
-            raise InvalidParameterValueException(f"{PROFILE_FILE} is not valid JSON: {error}") from None
+            profile = parse_json(raw)
+        except InvalidRequestContentException as error:
+            detail = error.message.removeprefix(JSON_PREFIX)
+            raise InvalidParameterValueException(f"{PROFILE_FILE} is not valid JSON: {detail}") from None
         if not isinstance(profile, dict):
             raise InvalidParameterValueException(f"{PROFILE_FILE} must hold a JSON object (a behaviour profile).")
         return FunctionCode(data, behaviour_profile=profile)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ from invocations.errors import (
     RequestTooLargeException,
     ValidationException,
 )
+from invocations.rules.json_input import parse_json_object
 from invocations.rules.messages import at_least, at_most, constraint_failed
 
 from ...runtime.publisher import Publisher
@@ -138,20 +140,8 @@ def request_params(request: HttpRequest, operation: str) -> dict[str, Any]:
 def json_object(raw: bytes) -> dict[str, Any]:
     """The request body as a JSON object (an empty body is an empty object); anything else is AWS's
     InvalidRequestContentException, never a 500."""
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as error:
-        # ⚠ AWS quotes its own (Jackson) parser error here; ours is Python's.
-        raise InvalidRequestContentException(
-            f"Could not parse request body into json: Could not parse payload into json: {error}"
-        ) from None
-    if not isinstance(data, dict):
-        raise InvalidRequestContentException(
-            "Could not parse request body into json: Could not parse payload into json: expected a JSON object"
-        )
-    return data
+    # ⚠ AWS quotes its own (Jackson) parser error here; ours is Python's, except for Jackson's limits (depth, ...).
+    return parse_json_object(raw)
 
 
 def typed(value: Any, shape: Shape, path: str) -> Any:
@@ -178,11 +168,11 @@ def typed(value: Any, shape: Shape, path: str) -> Any:
             raise _wrong_type(path, "a string")
         return value
     if kind in ("integer", "long"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        if not _finite_number(value) or int(value) != value:
             raise _wrong_type(path, "an integer")
         return _in_range(int(value), shape, path)
     if kind in ("float", "double"):
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if not _finite_number(value):
             raise _wrong_type(path, "a number")
         return value
     if kind == "boolean":
@@ -190,10 +180,15 @@ def typed(value: Any, shape: Shape, path: str) -> Any:
             raise _wrong_type(path, "a boolean")
         return value
     if kind == "timestamp":
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if not (isinstance(value, str) or _finite_number(value)):
             raise _wrong_type(path, "a timestamp")
         return value
     return value
+
+
+def _finite_number(value: Any) -> bool:
+    """A JSON number (not a boolean); 1e400 parses as infinity, which no member accepts."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
 
 
 def _query_value(value: str, shape: Shape, path: str) -> Any:

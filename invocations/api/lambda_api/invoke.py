@@ -21,12 +21,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from invocations.errors import (
-    InvalidRequestContentException,
     RequestTooLargeException,
     ServiceException,
     TooManyRequestsException,
     ValidationException,
 )
+from invocations.rules.json_input import parse_json
 from invocations.rules.messages import enum_failed
 from invocations.runtime.connection import read_config_version
 from invocations.runtime.invoke_client import SyncInvokeResult, invoke_async, invoke_sync
@@ -103,13 +103,8 @@ def event_payload(body: bytes) -> Any:
     """The event: any JSON value; an empty body is {} (as AWS hands the function an empty object)."""
     if not body.strip():
         return {}
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, ValueError) as error:
-        # ⚠ AWS quotes its own (Jackson) parser error after this prefix; ours is Python's.
-        raise InvalidRequestContentException(
-            f"Could not parse request body into json: Could not parse payload into json: {error}"
-        ) from None
+    # ⚠ AWS quotes its own (Jackson) parser error after the prefix; ours is Python's, except for Jackson's limits.
+    return parse_json(body)
 
 
 def accepted(call: InvokeCall, request_id: str) -> HttpResponse | None:
