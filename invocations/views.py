@@ -5,7 +5,7 @@ from django.shortcuts import render
 from . import selectors
 from .dashboard import actions, topology
 from .dashboard.http import controls_allowed
-from .errors import ResourceNotFoundException
+from .errors import LambdaError
 from .runtime.snapshot import function_summary
 from .runtime.traffic import KINDS, PATTERNS
 from .services.clock import simulation_clock_reading
@@ -37,7 +37,7 @@ def function_detail(request, name: str):
     """One function's live diagram, charts, log tail and (for staff) its controls."""
     try:
         function = selectors.function_get_unqualified(name)
-    except ResourceNotFoundException:
+    except LambdaError:  # missing, or not a function name at all (too long, qualified, "ƒ"): nothing to show
         return render(request, "invocations/function_missing.html", {"name": name}, status=404)
     summary = topology.function_topology(function)
     weighted = [a for a in summary["aliases"] if a["additional_version_weights"]]

@@ -15,7 +15,10 @@ from invocations.api.checks import warn_if_demo_credentials  # noqa: E402
 from invocations.api.lambda_api.invoke_route import LeanInvoke  # noqa: E402
 from invocations.ws_routing import websocket_urlpatterns  # noqa: E402
 
+from .http_limits import install as answer_over_long_lines  # noqa: E402
+
 warn_if_demo_credentials()
+answer_over_long_lines()
 
 application = ProtocolTypeRouter(
     {

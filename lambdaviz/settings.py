@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: no visitor ever sees a traceback or a debug page, DEBUG or not (invocations/http_errors.py).
+    "invocations.http_errors.VisitorSafeErrors",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +68,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "lambdaviz.urls"
+# What Django itself still renders on a failure, in DEBUG too: plain pages and JSON, never a traceback.
+CSRF_FAILURE_VIEW = "invocations.http_errors.csrf_failure"
+DEFAULT_EXCEPTION_REPORTER = "invocations.http_errors.PlainExceptionReporter"
 
 TEMPLATES = [
     {

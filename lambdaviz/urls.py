@@ -1,10 +1,19 @@
-"""Top-level URLs: the admin and the invocations app."""
+"""Top-level URLs: the admin and the invocations app; any other path, and every failure, answered without a
+traceback (invocations/http_errors.py)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from invocations import http_errors
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("invocations.api.lambda_api.urls")),
     path("", include("invocations.urls")),
+    re_path(r"^(?P<path>.*)$", http_errors.not_found, name="not-found"),
 ]
+
+handler400 = http_errors.bad_request
+handler403 = http_errors.permission_denied
+handler404 = http_errors.page_not_found
+handler500 = http_errors.server_error

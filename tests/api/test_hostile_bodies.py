@@ -152,3 +152,52 @@ def test_the_lean_invoke_route_refuses_a_non_numeric_payload(lean_daphne_url, re
     assert status == 400
     assert headers["x-amzn-ErrorType"] == "InvalidRequestContentException"
     assert "NaN" in body["message"]
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "\\ude00\\ud83d"])
+def test_half_a_surrogate_pair_is_refused_and_changes_nothing(api, escape):
+    # JSON escapes UTF-16 units; a lone half is no character, and could be neither stored nor sent to a handler.
+    before = database_state()
+    body = ('{"Description": "a' + escape + 'b"}').encode()
+    error_type, message = aws_error(signed(api, "PUT", f"{FN}/configuration", body=body))
+    assert error_type == "InvalidRequestContentException"
+    assert "surrogate" in message
+    assert database_state() == before
+
+
+@pytest.mark.parametrize(("escape", "text"), [("\\ud83d\\ude00", "😀"), ("\\u0192", "ƒ"), ("\\u202e", "\u202e")])
+def test_unicode_escapes_that_are_characters_are_kept(api, escape, text):
+    body = ('{"Description": "a' + escape + 'b"}').encode()
+    response = signed(api, "PUT", f"{FN}/configuration", body=body)
+    assert response.status_code == 200
+    assert json.loads(response.content)["Description"] == f"a{text}b"
+
+
+NUL_WRITES = [
+    ("PUT", f"{FN}/configuration", '{"Description": "a\\u0000b"}'),
+    ("POST", f"{FN}/aliases", '{"Name": "b", "FunctionVersion": "1", "Description": "\\u0000"}'),
+    ("PUT", f"{FN}/aliases/prod", '{"Description": "\\u0000"}'),
+    ("GET", f"{FN}?Qualifier=%00", ""),
+    ("GET", "/2015-03-31/event-source-mappings/%00", ""),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), NUL_WRITES)
+def test_a_nul_character_is_refused_not_a_database_error(api, method, path, body):
+    # PostgreSQL cannot store U+0000 in text: without this check the write was a 500 there (SQLite stores it).
+    before = database_state()
+    aws_error(signed(api, method, path, body=body.encode()))
+    assert database_state() == before
+
+
+def test_a_nul_character_in_an_invoke_payload_is_just_data(api):
+    response = signed(
+        api, "POST", f"{FN}/invocations", body=b'{"a": "\\u0000"}', headers={"X-Amz-Invocation-Type": "DryRun"}
+    )
+    assert response.status_code == 204
+
+
+def test_an_integer_too_big_for_a_float_is_out_of_range_not_a_500(api):
+    body = json.dumps({"FunctionName": "fn", "BatchSize": 10**400}).encode()
+    error_type, _ = aws_error(signed(api, "POST", "/2015-03-31/event-source-mappings", body=body))
+    assert error_type == "ValidationException"

@@ -166,7 +166,7 @@ def typed(value: Any, shape: Shape, path: str) -> Any:
     if kind in ("string", "blob"):
         if not isinstance(value, str):
             raise _wrong_type(path, "a string")
-        return value
+        return _without_nul(value, path)
     if kind in ("integer", "long"):
         if not _finite_number(value) or int(value) != value:
             raise _wrong_type(path, "an integer")
@@ -188,7 +188,9 @@ def typed(value: Any, shape: Shape, path: str) -> Any:
 
 def _finite_number(value: Any) -> bool:
     """A JSON number (not a boolean); 1e400 parses as infinity, which no member accepts."""
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, int) or math.isfinite(value)  # isfinite(10**400) would raise OverflowError
 
 
 def _query_value(value: str, shape: Shape, path: str) -> Any:
@@ -198,6 +200,14 @@ def _query_value(value: str, shape: Shape, path: str) -> Any:
         except ValueError:
             raise ValidationException(constraint_failed(value, path, "Member must be an integer")) from None
         return _in_range(number, shape, path)
+    return _without_nul(value, path)
+
+
+def _without_nul(value: str, path: str) -> str:
+    """A string member with a NUL character (JSON's \\u0000) is refused: PostgreSQL cannot store one, and a name or
+    description that holds one is no use to anyone. ⚠ wording ours; AWS's answer is unconfirmed."""
+    if "\x00" in value:
+        raise InvalidParameterValueException(f"'{path}' must not contain the NUL character (U+0000).")
     return value
 
 
