@@ -115,7 +115,8 @@ def response_for_exception(request: HttpRequest, exception: BaseException) -> Ht
     if isinstance(exception, SuspiciousOperation | BadRequest):
         log.warning("Bad request %s %s: %s", request.method, request.path, exception)
         return failure_response(request, error_for(400, "Bad request."))
-    if isinstance(exception, RecursionError):  # a structure too deep for some step that walks it: the client's
+    if isinstance(exception, RecursionError):  # input too deep for some step that walks it (logged: may be a bug)
+        log.warning("RecursionError on %s %s", request.method, request.path, exc_info=exception)
         return failure_response(request, InvalidRequestContentException("The request is nested too deeply."))
     log.error("Internal Server Error: %s", request.path, exc_info=exception)
     return failure_response(request, error_for(500, "An internal error occurred."))

@@ -31,7 +31,7 @@ from invocations.dashboard import forms as dashboard_forms
 from invocations.http_errors import not_found
 from invocations.services import queue_create
 
-from .conftest import ROLE, behaviour_zip
+from .conftest import ROLE, behaviour_zip, send_signed
 from .signed_test_client import database_state, signed
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +160,9 @@ def querystring(operation: str) -> st.SearchStrategy:
 
 
 INVOKE_HEADERS = st.fixed_dictionaries(
-    # Never RequestResponse: no engine host runs here, so a valid sync invoke would wait out its timeout.
-    {"X-Amz-Invocation-Type": st.sampled_from(["DryRun", "Event", "Sideways", ""])},
+    # Never RequestResponse (nor "", which means it): no engine host runs here, so a valid sync invoke would wait
+    # out its timeout.
+    {"X-Amz-Invocation-Type": st.sampled_from(["DryRun", "Event", "Sideways", "requestresponse "])},
     optional={
         "X-Amz-Log-Type": st.sampled_from(["Tail", "None", "All"]),
         "X-Amz-Client-Context": st.one_of(
@@ -315,3 +316,33 @@ def test_the_dashboard_endpoints_never_answer_5xx_and_refuse_in_json(staff_clien
         return response, method, True
 
     run_in_savepoint(send)
+
+
+# --- the lean Invoke route (daphne, no Django) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def lean_function(lean_daphne_url, redis_client):
+    """Function fn, created through the daphne that serves the lean route."""
+    code = base64.b64encode(behaviour_zip()).decode()
+    create = {"FunctionName": "fn", "Role": ROLE, "Runtime": "python3.12", "Handler": "a.b", "Code": {"ZipFile": code}}
+    status, _, _ = send_signed(lean_daphne_url, "POST", "/2015-03-31/functions", body=json.dumps(create).encode())
+    assert status == 201
+    return lean_daphne_url
+
+
+@pytest.mark.django_db(transaction=True)
+@settings(FUZZ, max_examples=40)
+@given(
+    name=st.one_of(st.just("fn"), label_values()),
+    body=st.one_of(RAW_BODIES, JSON_VALUES.map(lambda value: json.dumps(value).encode())),
+    headers=INVOKE_HEADERS,
+)
+def test_the_lean_invoke_route_never_answers_5xx_and_refuses_in_aws_shape(lean_function, name, body, headers):
+    path = f"/2015-03-31/functions/{quote(name.encode('utf-8', 'surrogatepass'), safe='')}/invocations"
+    status, answer_headers, answer = send_signed(lean_function, "POST", path, body=body, headers=headers)
+    if "/" not in name:  # an encoded "/" is decoded into the path, which the lean route leaves to Django
+        assert "x-frame-options" not in answer_headers, "answered by Django, not the lean route"
+    assert status < 500, (status, answer)
+    if status >= 400:
+        assert answer_headers["x-amzn-ErrorType"] and (answer.get("message") or answer.get("Message")), answer
