@@ -21,7 +21,7 @@ $(VENV)/.test-deps: $(PY) requirements.txt requirements-dev.txt
 # `make run HOST=0.0.0.0` serves a class on the LAN (see README); QUIET=1 starts without demo traffic. HOST is read
 # from make's command line only: some shells export HOST as the machine's name.
 run: $(VENV)/.run-deps
-	$(if $(filter command line,$(origin HOST)),LAMBDAVIZ_HOST=$(HOST)) $(PY) scripts/run.py $(if $(QUIET),--quiet)
+	$(if $(filter command line,$(origin HOST)),LAMBDAVIZ_HOST=$(HOST)) $(PY) scripts/run.py
 
 test: $(VENV)/.test-deps
 	$(PY) scripts/test.py $(ARGS)

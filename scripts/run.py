@@ -1,6 +1,7 @@
 """`make run`: Redis, migrations, demo data, then daphne + a Celery worker + beat, supervised, in the foreground.
 
-`make run HOST=0.0.0.0` (LAMBDAVIZ_HOST) serves a class on the LAN (scripts/lan.py); QUIET=1 (or --quiet) starts without demo traffic.
+`make run HOST=0.0.0.0` (LAMBDAVIZ_HOST) serves a class on the LAN (scripts/lan.py); QUIET=1 (or --quiet)
+starts without demo traffic.
 """
 
 from __future__ import annotations
