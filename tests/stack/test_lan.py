@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,20 @@ def test_quiet_starts_idle_and_the_allowed_demo_keys_work(lan_stack):
     assert listed.returncode == 0, listed.stderr
     assert "No traffic streams are running." in listed.stdout
     assert "Idle (QUIET)" in lan_stack.log()
+
+
+def test_ctrl_c_stops_everything_in_order(lan_stack):
+    started = lan_stack.pids_started()
+    assert len(started) >= 5
+    lan_stack.stop()  # SIGINT, as Ctrl-C sends it
+    assert lan_stack.process.returncode == 0
+    assert not (lan_stack.var_dir / "run.json").exists()
+    assert not [pid for pid in started if Path(f"/proc/{pid}").exists() and _state(pid) != "Z"]
+    assert "[orphan guard]" not in lan_stack.log()  # run.py stopped them itself
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
