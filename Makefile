@@ -1,4 +1,4 @@
-# Two commands: `make run` starts everything with demo data; `make test` runs every check.
+# Two commands: `make run` starts everything with demo data (supervised); `make test` runs every check.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -18,8 +18,10 @@ $(VENV)/.test-deps: $(PY) requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	@touch $@ $(VENV)/.run-deps
 
+# `make run HOST=0.0.0.0` serves a class on the LAN (see README); QUIET=1 starts without demo traffic. HOST is read
+# from make's command line only: some shells export HOST as the machine's name.
 run: $(VENV)/.run-deps
-	$(PY) scripts/run.py
+	$(if $(filter command line,$(origin HOST)),LAMBDAVIZ_HOST=$(HOST)) $(PY) scripts/run.py
 
 test: $(VENV)/.test-deps
 	$(PY) scripts/test.py $(ARGS)

@@ -1,5 +1,6 @@
 """LambdaViz settings: everything comes from the environment, with embedded defaults for local use."""
 
+import json
 import os
 import secrets
 from importlib.util import find_spec
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "invocations.context_processors.public_url",
             ],
         },
     },
@@ -127,10 +129,25 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
 
+# The address students use (`make run HOST=0.0.0.0` sets it to this machine's LAN URL); shown in the top bar.
+LAMBDAVIZ_PUBLIC_URL = os.environ.get("LAMBDAVIZ_PUBLIC_URL", "")
+
 # True hides the dashboard's controls even from staff (a read-only classroom screen).
 LAMBDAVIZ_READONLY_DASHBOARD = _env_bool("LAMBDAVIZ_READONLY_DASHBOARD", False)
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+def _running_redis_url() -> str | None:
+    """The Redis that a running `make run` chose (it records it in var/run.json), so every management command
+    drives that simulator rather than a default one."""
+    try:
+        state = json.loads((VAR_DIR / "run.json").read_text())
+        os.kill(int(state["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no run.json, or the `make run` that wrote it is gone
+    return state.get("redis_url") or None
+
+
+REDIS_URL = os.environ.get("REDIS_URL") or _running_redis_url() or "redis://127.0.0.1:6379/0"
 
 # redis-py 8 sets a socket timeout that closes idle websockets (STACK-NOTES); capacity sized for bursts.
 CHANNEL_LAYERS = {

@@ -71,7 +71,7 @@ def main() -> int:
             # The engine is database-free; everything that touches the database runs again on PostgreSQL.
             run(
                 "database tests on PostgreSQL",
-                pytest + ["-m", "not browser", "--ignore=tests/engine"],
+                pytest + ["-m", "not browser", "--ignore=tests/engine", "--ignore=tests/stack"],
                 pg_env,
                 ok_codes=(0, 5),
             )

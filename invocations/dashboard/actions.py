@@ -16,12 +16,11 @@ from ..services import (
     function_concurrency_delete,
     function_concurrency_put,
     function_update_code,
-    simulation_clock_set,
     version_publish,
 )
-from ..services.demo import demo_seed
+from ..services.demo import demo_seed, demo_traffic_start
 from ..services.sources_live import topic_publish
-from ..services.traffic import traffic_stream_list, traffic_stream_start, traffic_stream_stop
+from ..services.traffic import traffic_stream_list, traffic_stream_stop
 
 
 def _announce_alias(alias: Alias) -> None:
@@ -115,25 +114,13 @@ SCENARIOS = {
     "stop_traffic": "Stop every running traffic stream.",
 }
 
-DEMO_TRAFFIC = (
-    {"name": "checkout-prod", "target": "checkout:prod", "kind": "sync", "rate": 20.0},
-    {"name": "checkout-dev", "target": "checkout:dev", "kind": "sync", "rate": 2.0},
-    {"name": "uploads", "target": "thumbnailer", "kind": "s3", "rate": 1.0},
-    {"name": "orders", "target": "orders", "kind": "sqs", "rate": 5.0},
-)
-
 
 def scenario_run(*, name: str) -> dict[str, Any]:
     if name not in SCENARIOS:
         raise InvalidParameterValueException(f"Unknown scenario {name}. Choose one of {', '.join(SCENARIOS)}.")
     if name == "seed_demo":
         summary = demo_seed()
-        for stream in DEMO_TRAFFIC:
-            traffic_stream_start(**stream)
-        clickstream = selectors.stream_get("kinesis", "clickstream")
-        traffic_stream_start(name="clicks", target=clickstream.arn, kind="kinesis", rate=10.0, poison_share=0.002)
-        simulation_clock_set(paused=False)
-        return {"created": summary.created, "traffic": [s.name for s in traffic_stream_list()]}
+        return {"created": summary.created, "traffic": demo_traffic_start()}
     if name == "canary_50":
         checkout = selectors.function_get("checkout").function
         alias_weight_set(function=checkout, alias_name="prod", percent=50)

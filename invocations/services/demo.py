@@ -29,11 +29,13 @@ from ..models import (
 )
 from .aliases import alias_create, alias_update
 from .async_config import event_invoke_config_put
+from .clock import simulation_clock_set
 from .front_doors import api_stage_create, api_stage_update, rest_api_create, target_group_create
 from .functions import function_create, function_update_code
 from .mappings import event_source_mapping_create, event_source_mapping_settle
 from .sources import bucket_create, bucket_notification_create, bus_create, queue_create, stream_create, topic_create
 from .subscriptions import event_rule_create, topic_subscription_create
+from .traffic import traffic_stream_list, traffic_stream_start
 from .versions import version_publish
 
 CHECKOUT_V1 = {
@@ -91,6 +93,25 @@ def demo_seed() -> DemoSummary:
     _thumbnailer(summary)
     _failure_alerts(summary)
     return summary
+
+
+# The demo's gentle background traffic: what "Start the classroom demo" and `make run` (unless QUIET=1) start.
+DEMO_TRAFFIC = (
+    {"name": "checkout-prod", "target": "checkout:prod", "kind": "sync", "rate": 20.0},
+    {"name": "checkout-dev", "target": "checkout:dev", "kind": "sync", "rate": 2.0},
+    {"name": "uploads", "target": "thumbnailer", "kind": "s3", "rate": 1.0},
+    {"name": "orders", "target": "orders", "kind": "sqs", "rate": 5.0},
+)
+
+
+def demo_traffic_start() -> list[str]:
+    """Start (or restart) the demo's traffic streams and run the clock; returns the running streams' names."""
+    for stream in DEMO_TRAFFIC:
+        traffic_stream_start(**stream)
+    clickstream = Stream.objects.get(kind=StreamKind.KINESIS, name="clickstream")
+    traffic_stream_start(name="clicks", target=clickstream.arn, kind="kinesis", rate=10.0, poison_share=0.002)
+    simulation_clock_set(paused=False)
+    return [s.name for s in traffic_stream_list()]
 
 
 def demo_admin_ensure(*, username: str = "admin", password: str | None = None) -> tuple[str, str | None]:

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from invocations.errors import InvalidParameterValueException, ResourceNotFoundException
+from invocations.runtime.host import LEASE
 from invocations.runtime.traffic import BURSTS, SHED, TrafficRunner, TrafficStream, traffic_burst, traffic_list
 from invocations.services.demo import demo_seed
 from invocations.services.traffic import traffic_burst_send, traffic_stream_start
@@ -70,6 +71,7 @@ def test_a_stream_needs_an_existing_target(redis_client):
 @pytest.mark.django_db
 def test_the_traffic_command_starts_lists_bursts_and_stops(redis_client):
     demo_seed()
+    redis_client.set(LEASE, "a-running-host", ex=60)  # the command refuses to act with no engine host running
     out = StringIO()
     call_command(
         "traffic", "start", "demo", "--target", "checkout:prod", "--rate", "50", "--pattern", "sine", stdout=out
@@ -88,6 +90,17 @@ def test_the_traffic_command_starts_lists_bursts_and_stops(redis_client):
         call_command("traffic", "stop", "demo")
     with pytest.raises(CommandError, match="not JSON"):
         call_command("traffic", "burst", "5", "--target", "checkout", "--payload", "{nope")
+
+
+@pytest.mark.django_db
+def test_the_traffic_command_says_when_no_simulator_runs_and_exits_non_zero(redis_client, settings):
+    demo_seed()
+    with pytest.raises(CommandError, match="No simulator is running"):
+        call_command("traffic", "start", "x", "--target", "checkout:prod", "--rate", "5")
+    assert traffic_list(redis_client) == []  # nothing written where no host would read it
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    with pytest.raises(CommandError, match="Cannot reach the simulator's Redis at redis://127.0.0.1:1/0"):
+        call_command("traffic", "list")
 
 
 @pytest.mark.django_db

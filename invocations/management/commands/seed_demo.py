@@ -7,11 +7,18 @@ import os
 from django.core.management.base import BaseCommand
 
 from invocations.selectors import account_usage, function_list
-from invocations.services.demo import demo_admin_ensure, demo_seed
+from invocations.services.demo import demo_admin_ensure, demo_seed, demo_traffic_start
 
 
 class Command(BaseCommand):
     help = "Create the demo functions, aliases, stages, queues, streams and the admin user. Safe to run again."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--traffic",
+            action="store_true",
+            help="also start the demo's gentle background traffic (what `make run` does unless QUIET=1)",
+        )
 
     def handle(self, *args, **options) -> None:
         summary = demo_seed()
@@ -30,6 +37,8 @@ class Command(BaseCommand):
         usage = account_usage()
         write(f"  account concurrency {usage.concurrency_limit}, unreserved {usage.unreserved_concurrent_executions}")
         write(f"  admin user: {status}")
+        if options["traffic"]:
+            write(f"  demo traffic started: {', '.join(demo_traffic_start())}")
         if generated:
             # Shown once; only its hash is stored.
             write(self.style.WARNING(f"  admin password (shown once): {generated}"))

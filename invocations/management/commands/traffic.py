@@ -7,6 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from ...errors import LambdaError
+from ...runtime.liveness import simulator_unreachable
 from ...runtime.traffic import KINDS, PATTERNS
 from ...services.traffic import traffic_burst_send, traffic_stream_list, traffic_stream_start, traffic_stream_stop
 
@@ -35,6 +36,10 @@ class Command(BaseCommand):
         burst.add_argument("--poison", type=float, default=0.0)
 
     def handle(self, *args, **options) -> None:
+        # Streams written to a Redis no simulator reads would "start" and never run (issue 11, point 7).
+        problem = simulator_unreachable()
+        if problem:
+            raise CommandError(problem)
         try:
             self._handle(options)
         except LambdaError as error:
