@@ -38,6 +38,7 @@ def main() -> int:
     # Only seed_demo gets the admin password: the long-running processes (and their children) never see it.
     env = {k: v for k, v in os.environ.items() if k != "LAMBDAVIZ_ADMIN_PASSWORD"} | {"REDIS_URL": redis_url}
     print(f"Redis: {redis_url}" + (" (embedded, files in var/redis)" if redis_proc else ""), flush=True)
+    warn_about_redis_persistence(redis_url)
 
     manage = [python, str(ROOT / "manage.py")]
     for step, step_env in (
@@ -87,6 +88,22 @@ def main() -> int:
     finally:
         _stop_host(redis_url)
         _stop(children)
+
+
+def warn_about_redis_persistence(redis_url: str) -> None:
+    """Say plainly what a restart of this Redis would lose when it has no append-only persistence (the embedded one
+    always has it; see invocations/runtime/persistence.py)."""
+    sys.path.insert(0, str(ROOT))
+    from invocations.runtime.persistence import persistence_warning
+
+    warning = persistence_warning(redis_url)
+    if warning:
+        print(
+            f"WARNING: {warning}\n  Turn it on with `redis-cli CONFIG SET appendonly yes` (and in redis.conf), "
+            "or point REDIS_URL at a Redis that has it.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _stop_host(redis_url: str) -> None:
