@@ -24,7 +24,10 @@ from invocations.runtime.shared_clock import SharedClock
 from invocations.services import event_invoke_config_put, function_concurrency_put, function_create, queue_create
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import run  # noqa: E402
 from redis_service import server_args  # noqa: E402
+
+from invocations.templatetags import durability  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,12 +118,20 @@ def test_a_redis_killed_and_restarted_with_make_runs_persistence_loses_no_accept
     assert delivered | waiting == set(range(EVENTS)), f"lost: {sorted(set(range(EVENTS)) - delivered - waiting)}"
 
 
-def test_a_redis_without_persistence_is_named_with_what_a_restart_loses(tmp_path):
+def test_a_redis_without_persistence_is_named_in_the_start_up_log_and_the_top_bar(tmp_path, client, settings, capsys):
     bare = RedisServer(tmp_path, "--appendonly", "no")  # given last, these override make run's settings
     try:
-        state = redis_persistence(redis.Redis.from_url(bare.url))
-        assert not state.aof
+        assert not redis_persistence(redis.Redis.from_url(bare.url)).aof
         warning = persistence_warning(bare.url)
         assert warning and "restart loses all accepted async events" in warning
+
+        run.warn_about_redis_persistence(bare.url)  # what `make run` prints after "Redis: ..."
+        assert warning in capsys.readouterr().err
+
+        settings.REDIS_URL = bare.url
+        durability._cached = (float("-inf"), None)  # the top bar checks at most every 30 s
+        page = client.get("/").content.decode()
+        assert 'class="persistence-warning"' in page and "a Redis restart loses all accepted" in page
     finally:
+        durability._cached = (float("-inf"), None)
         bare.stop()
