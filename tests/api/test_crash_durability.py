@@ -66,7 +66,8 @@ def test_accepted_events_survive_sigkill_of_the_host_then_the_worker_with_one_re
     client = lambda_api_client(lean_daphne_url)
     done = queue_create(name="crash-durable-done")
     # Durations spread over seconds: many events are running (claimed) when the kills come.
-    create_modelled(client, FUNCTION, {"duration_ms": {"mean": 1500, "stddev": 700}, "init_ms": 50})
+    # Timeout 10 s: no run times out (a timeout would be retried a simulated minute later, past the test's end).
+    create_modelled(client, FUNCTION, {"duration_ms": {"mean": 1500, "stddev": 700}, "init_ms": 50}, Timeout=10)
     client.put_function_event_invoke_config(
         FunctionName=FUNCTION, DestinationConfig={"OnSuccess": {"Destination": done.arn}}
     )
