@@ -40,6 +40,28 @@ def _bundled_server() -> str:
         return found
 
 
+# What `make run`'s own Redis runs with: accepted events, queued messages and the invocation-record journal are
+# appended to disk and fsynced every second, so a Redis restart loses at most the last second (README, "What is
+# never lost"). RDB snapshots stay off: the append-only file is the only copy needed.
+PERSISTENCE_ARGS = ("--appendonly", "yes", "--appendfsync", "everysec", "--save", "")
+
+
+def server_args(*, port: int, data: Path) -> list[str]:
+    """The redis-server command line of the embedded server (also used by the Redis-restart test)."""
+    return [
+        _bundled_server(),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(data),
+        *PERSISTENCE_ARGS,
+        "--logfile",
+        str(data / "redis.log"),
+    ]
+
+
 def start_embedded(var_dir: Path, port: int = EMBEDDED_PORT) -> tuple[str, subprocess.Popen]:
     """Start a private redis-server in the foreground of a child process; its files live under var/redis."""
     data = var_dir / "redis"
@@ -47,24 +69,7 @@ def start_embedded(var_dir: Path, port: int = EMBEDDED_PORT) -> tuple[str, subpr
     url = f"redis://127.0.0.1:{port}/0"
     if redis_answers(url):
         raise RuntimeError(f"Port {port} already has a Redis; set REDIS_URL to use it.")
-    proc = subprocess.Popen(
-        [
-            _bundled_server(),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(data),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--logfile",
-            str(data / "redis.log"),
-        ],
-        stdin=subprocess.DEVNULL,
-    )
+    proc = subprocess.Popen(server_args(port=port, data=data), stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if redis_answers(url):

@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if lan:
         env |= lan.env | {"SECRET_KEY": secret_key()}
     print(f"Redis: {redis_url}" + (" (embedded, files in var/redis)" if redis_proc else ""), flush=True)
+    warn_about_redis_persistence(redis_url)
 
     manage = [python, str(ROOT / "manage.py")]
     seed = ["seed_demo"] if args.quiet else ["seed_demo", "--traffic"]
@@ -140,6 +141,22 @@ def main(argv: list[str] | None = None) -> int:
         _stop_redis(redis_proc)
         RUN_STATE.unlink(missing_ok=True)
         guard.release()
+
+
+def warn_about_redis_persistence(redis_url: str) -> None:
+    """Say plainly what a restart of this Redis would lose when it has no append-only persistence (the embedded one
+    always has it; see invocations/runtime/persistence.py)."""
+    sys.path.insert(0, str(ROOT))
+    from invocations.runtime.persistence import persistence_warning
+
+    warning = persistence_warning(redis_url)
+    if warning:
+        print(
+            f"WARNING: {warning}\n  Turn it on with `redis-cli CONFIG SET appendonly yes` (and in redis.conf), "
+            "or point REDIS_URL at a Redis that has it.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _stop_host(redis_url: str) -> None:

@@ -8,7 +8,7 @@ from .configuration import CodeKind
 from .front_doors import ApiStage, RestApi, TargetGroup
 from .functions import Function
 from .mappings import EventSourceMapping, MappingState, StartingPosition
-from .records import InvocationMinute, InvocationRecord
+from .records import InvocationMinute, InvocationRecord, RecordJournalMark
 from .sources import Bucket, BucketNotification, EventBus, Queue, Stream, StreamKind, Topic
 from .subscriptions import EventRule, TopicSubscription
 from .versions import Version
@@ -32,6 +32,7 @@ __all__ = [
     "ProvisionedConcurrencyConfig",
     "ProvisionedConcurrencyStatus",
     "Queue",
+    "RecordJournalMark",
     "RestApi",
     "StartingPosition",
     "Stream",

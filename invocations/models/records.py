@@ -57,3 +57,14 @@ class InvocationMinute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.function}:{self.executed_version} {self.outcome} @{self.minute}: {self.count}"
+
+
+class RecordJournalMark(models.Model):
+    """The newest invocation-record journal entry already in this database (runtime/record_journal.py): one row,
+    moved in the same transaction as the records it covers, so no journal entry is ever written twice."""
+
+    epoch = models.CharField(max_length=32, blank=True, help_text="The journal's epoch (changes if Redis lost it).")
+    seq = models.BigIntegerField(default=0, help_text="The last entry written, within that epoch.")
+
+    def __str__(self) -> str:
+        return f"journal {self.epoch or '-'} up to {self.seq}"

@@ -2,8 +2,9 @@
 
 One host at a time holds the lease (`lv:host:lease`); if its process dies, the lease expires and another worker's
 host takes over. Durable state lives in Redis (async queue claims, SQS messages, stream records and checkpoints,
-concurrency counters with per-holder accounting), so a takeover loses no accepted event; what is lost with the
-process is in-memory only: warm environments (the new host cold-starts) and in-flight sync invocations.
+concurrency counters with per-holder accounting, the invocation-record journal), so a takeover loses no accepted
+event and no record of settled work (durable_acks.py); what is lost with the process is in-memory only: warm
+environments (the new host cold-starts) and in-flight sync invocations.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..services import event_source_mapping_settle, simulation_clock_ensure
 from . import gauges
 from .connection import CONFIG_VERSION, INBOX
 from .deferred_releases import DeferredReleases
+from .durable_acks import DurableAcks
 from .engine_config import (
     account_config,
     all_function_configs,
@@ -44,7 +46,8 @@ from .engine_config import (
 from .invoke_client import WAKE_CHANNEL, reply, reply_error
 from .publisher import Publisher
 from .python_executor import PythonExecutor, SandboxPolicy
-from .records import RecordBuffer, RecordWriter
+from .record_journal import JournalWriter
+from .records import RecordBuffer
 from .redis_store import RedisQueueStore, RedisStore, RedisStreamStore
 from .reporting import ProvisionedReporter
 from .shared_clock import SharedClock
@@ -80,11 +83,18 @@ class EngineHost:
         self.store = RedisStore(client, claim_timeout=settings.LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S)
         # Releases ride on the next admission's round trip (exact: see deferred_releases); flushed every step.
         self.store.concurrency = DeferredReleases(self.store.concurrency, client)
-        self.queues = RedisQueueStore(client)
-        self.streams = RedisStreamStore(client)
-        self.publisher = publisher or Publisher()
         self.records = RecordBuffer()
-        self.record_writer = RecordWriter()
+        # Acknowledgements (async acks, SQS deletes, checkpoints) wait for their records: see durable_acks.
+        self.acks = DurableAcks(
+            client,
+            self.records,
+            async_queue=self.store.async_queue,
+            queues=RedisQueueStore(client),
+            streams=RedisStreamStore(client),
+        )
+        self.store.async_queue, self.queues, self.streams = self.acks.async_queue, self.acks.queues, self.acks.streams
+        self.publisher = publisher or Publisher()
+        self.record_writer = JournalWriter(client)
         self.provisioned = ProvisionedReporter()
         # Real handlers: one sandboxed process per environment; it learns of reclaimed environments as a sink.
         self.python = PythonExecutor(
@@ -239,8 +249,9 @@ class EngineHost:
         with self._guard("publisher"):
             self.publisher.tick()
         now = time.monotonic()
-        if now - self._last_records >= 0.5:
-            self.records.hand_over(self.record_writer)
+        if self.acks.has_acks() or now - self._last_records >= 0.5:
+            with self._guard("records and acknowledgements"):
+                self.acks.commit()  # records to the journal first, then what they acknowledge
             self._last_records = now
         if now - self._last_housekeeping >= 1.0:
             with self._guard("housekeeping"):
@@ -272,8 +283,12 @@ class EngineHost:
                 continue
             if request is not None:
                 requests.append(request)
-        self._invoke_many(requests, "inbox")
-        self.client.ltrim(INBOX, len(raws), -1)
+        # The events accepted here reach the async queue in the same transaction that trims them from the inbox.
+        pipe = self.client.pipeline(transaction=True)
+        with self.acks.holding_pushes(pipe):
+            self._invoke_many(requests, "inbox")
+        pipe.ltrim(INBOX, len(raws), -1)
+        pipe.execute()
         return len(raws)
 
     def _inbox_request(self, request: dict[str, Any]) -> InvokeRequest | None:
@@ -409,7 +424,7 @@ class EngineHost:
     def flush(self, *, drain: bool = True) -> None:
         """Publish the pending frame and hand the records over; `drain` waits until they are written."""
         self.publisher.flush(wait=drain)
-        self.records.hand_over(self.record_writer)
+        self.acks.commit()
         if drain:
             self.record_writer.drain()
 

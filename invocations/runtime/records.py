@@ -105,8 +105,17 @@ class RecordBuffer:
         """Write what is buffered now, on this thread."""
         rows, self._rows = self._rows, []
         if rows:
-            write_rows(_with_logs(rows))
+            write_rows(formatted(rows))
         return len(rows)
+
+    def take(self) -> list[tuple]:
+        """What is buffered now, emptying the buffer (the host journals it: durable_acks.DurableAcks.commit)."""
+        rows, self._rows = self._rows, []
+        return rows
+
+    def put_back(self, rows: list[tuple]) -> None:
+        """Rows taken but not journaled (Redis refused): they go first next time."""
+        self._rows[:0] = rows
 
     def hand_over(self, writer: RecordWriter) -> int:
         """Give what is buffered to a background writer (the engine host's loop must not wait for the database)."""
@@ -116,7 +125,8 @@ class RecordBuffer:
         return len(rows)
 
 
-def _with_logs(rows: list[tuple]) -> list[tuple]:
+def formatted(rows: list[tuple]) -> list[tuple]:
+    """Rows with their log text formatted (the buffer keeps the engine's result until then)."""
     join = "\n".join
     return [row if type(row[16]) is str else (*row[:16], join(row[16].log_lines())) for row in rows]
 
@@ -146,7 +156,7 @@ class RecordWriter:
             while (rows := self._queue.get()) is not None:
                 try:
                     close_old_connections()  # a database restarted meanwhile: reconnect rather than fail forever
-                    write_rows(_with_logs(rows))
+                    write_rows(formatted(rows))
                 except Exception:  # a failed insert loses these records, never the simulation
                     log.exception("could not write %d invocation records", len(rows))
                 finally:

@@ -52,14 +52,15 @@ class RedisAsyncQueue:
     def push(self, item: AsyncItem, due: float) -> None:
         self.push_many([(item, due)])
 
-    def push_many(self, entries: Iterable[tuple[AsyncItem, float]]) -> None:
-        """push() for many items in one round trip (the runtime batches; one call per event is too slow)."""
+    def push_many(self, entries: Iterable[tuple[AsyncItem, float]], *, pipe=None) -> None:
+        """push() for many items in one round trip (the runtime batches; one call per event is too slow); on `pipe`,
+        a caller's pipeline, the push waits for its execute()."""
         args: list[str] = []
         for item, due in entries:
             args += [item.request_id, item_to_json(item), repr(due)]
             self._claims.discard(item.request_id)
         if args:
-            self._push(keys=self._keys, args=args)
+            self._push(keys=self._keys, args=args, client=pipe)
 
     def pop_due(self, now: float, limit: int) -> list[AsyncItem]:
         """Claim and return up to `limit` items due at or before `now`, earliest first (push order on ties)."""

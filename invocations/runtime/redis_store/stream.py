@@ -109,8 +109,8 @@ class RedisStreamStore:
         raw = self._client.hget(self._checkpoint_key(consumer), f"{arn}|{shard_id}")
         return None if raw is None else int(raw)
 
-    def set_checkpoint(self, consumer: str, arn: str, shard_id: str, seq: int) -> None:
-        self._client.hset(self._checkpoint_key(consumer), f"{arn}|{shard_id}", seq)
+    def set_checkpoint(self, consumer: str, arn: str, shard_id: str, seq: int, *, pipe=None) -> None:
+        (self._client if pipe is None else pipe).hset(self._checkpoint_key(consumer), f"{arn}|{shard_id}", seq)
 
     def _index(self, arn: str, shard_id: str) -> int:
         self.stream_config(arn)

@@ -1,0 +1,26 @@
+"""`{% redis_persistence_warning %}`: the top bar says what a Redis restart would lose (runtime/persistence.py)."""
+
+from __future__ import annotations
+
+import time
+
+from django import template
+from django.conf import settings
+
+from ..runtime.persistence import persistence_warning
+
+register = template.Library()
+
+CACHE_SECONDS = 30.0  # a page view must not cost two Redis round trips; a changed setting shows within 30 s
+_cached: tuple[float, str | None] = (float("-inf"), None)
+
+
+@register.simple_tag
+def redis_persistence_warning() -> str | None:
+    global _cached
+    checked, warning = _cached
+    now = time.monotonic()
+    if now - checked >= CACHE_SECONDS:
+        warning = persistence_warning(settings.REDIS_URL)
+        _cached = (now, warning)
+    return warning
