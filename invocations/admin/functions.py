@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from ..errors import LambdaError
 from ..models import Alias, CodeKind, Function, Version
-from ..rules.functions import RUNTIMES
+from ..rules.functions import RUNTIMES, SNAP_START_APPLY_ON, TRACING_MODES
 from ..services import (
     function_create,
     function_update_code,
@@ -29,6 +29,8 @@ CONFIG_FIELDS = (
     "timeout",
     "environment",
     "dead_letter_target_arn",
+    "tracing_mode",
+    "snap_start_apply_on",
 )
 
 
@@ -36,6 +38,11 @@ class FunctionForm(forms.ModelForm):
     """Secrets are write-only: typed in clear here, stored encrypted, never shown again."""
 
     runtime = forms.ChoiceField(choices=[(r, r) for r in RUNTIMES])
+    # Optional in a post (scripts and older forms leave them out): blank keeps AWS's defaults.
+    tracing_mode = forms.ChoiceField(choices=[(m, m) for m in TRACING_MODES], initial="PassThrough", required=False)
+    snap_start_apply_on = forms.ChoiceField(
+        choices=[(a, a) for a in SNAP_START_APPLY_ON], initial="None", required=False
+    )
     new_secrets = forms.JSONField(
         required=False,
         label="Set secret variables",
@@ -58,6 +65,12 @@ class FunctionForm(forms.ModelForm):
             # Set now so the model's validation (4 KB, reserved keys) sees them.
             self.instance.set_secret_environment(secrets)
         return cleaned
+
+    def clean_tracing_mode(self) -> str:
+        return self.cleaned_data.get("tracing_mode") or self.instance.tracing_mode or "PassThrough"
+
+    def clean_snap_start_apply_on(self) -> str:
+        return self.cleaned_data.get("snap_start_apply_on") or self.instance.snap_start_apply_on or "None"
 
     def secret_values(self) -> dict | None:
         """The new secrets in clear, {} to remove them all, None to keep what is stored."""
@@ -120,7 +133,18 @@ class FunctionAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "description", "arn"]}),
         (
             "Configuration",
-            {"fields": ["runtime", "handler", "role", "memory_size", "timeout", "dead_letter_target_arn"]},
+            {
+                "fields": [
+                    "runtime",
+                    "handler",
+                    "role",
+                    "memory_size",
+                    "timeout",
+                    "dead_letter_target_arn",
+                    "tracing_mode",
+                    "snap_start_apply_on",
+                ]
+            },
         ),
         ("Environment", {"fields": ["environment", "secret_variables", "new_secrets", "clear_secrets"]}),
         ("Code", {"fields": ["code_kind", "behaviour_profile", "handler_source", "code_sha256", "code_size"]}),
@@ -211,6 +235,8 @@ class VersionAdmin(admin.ModelAdmin):
         "timeout",
         "environment_variables",
         "dead_letter_target_arn",
+        "tracing_mode",
+        "snap_start_apply_on",
         "code_kind",
         "behaviour_profile",
         "handler_source",

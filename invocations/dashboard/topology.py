@@ -119,6 +119,8 @@ def function_topology(function: Function) -> dict[str, Any]:
         "timeout": function.timeout,
         "memory_size": function.memory_size,
         "dead_letter_target_arn": function.dead_letter_target_arn,
+        "tracing_mode": function.tracing_mode,  # stored, not simulated (the page says so)
+        "snap_start_apply_on": function.snap_start_apply_on,
         "invokers": {"api_stages": stages, "target_groups": groups, "async": async_sources, "mappings": mappings},
         "event_invoke_configs": configs,
         "provisioned": provisioned,

@@ -91,9 +91,12 @@ class AsyncInvoker:
 
     # --- queue ---------------------------------------------------------------------------------------------
 
-    def accept(self, route: Route, target: str, qualifier: str | None, payload: Any, source: str) -> str:
+    def accept(
+        self, route: Route, target: str, qualifier: str | None, payload: Any, source: str, request_id: str | None = None
+    ) -> str:
+        """Queue one event under `request_id` (the caller's 202 id) or a new id; every attempt carries it."""
         now = self._clock.now()
-        rid = self._engine.new_request_id()
+        rid = request_id or self._engine.new_request_id()
         item = AsyncItem(rid, route.function, target, qualifier, payload, source, now)
         self._emit(AsyncEventAccepted(now, rid, route.function, route.qualifier, source))
         self._enqueue(item, now + self._options.async_poll_delay_s)

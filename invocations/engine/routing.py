@@ -41,6 +41,7 @@ class Route:
     qualifier: str  # as requested; "$LATEST" for an unqualified invoke
     alias: str | None
     arn: str  # qualified with the requested qualifier (invocation records' functionArn)
+    invoked_arn: str  # the ARN as the caller named it: unqualified for an unqualified invoke (invoked_function_arn)
     primary: VersionTarget
     secondary: VersionTarget | None
     weight: float  # probability of the secondary version
@@ -111,6 +112,7 @@ class Router:
             qualifier=q,
             alias=q if alias_cfg is not None else None,
             arn=function_arn(account, fn.name, q),
+            invoked_arn=function_arn(account, fn.name, ref.qualifier or qualifier),
             primary=primary,
             secondary=secondary,
             weight=weight,

@@ -12,7 +12,6 @@ Engine.invoke_many.
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -38,6 +37,7 @@ from .invocation import Invocation
 from .options import EngineOptions
 from .outcomes import InvokeResult, Outcome
 from .registry import Registry
+from .request_ids import random_request_ids
 from .routing import Route, Router, VersionTarget
 from .store import Grant, MemoryStore, StateStore
 from .targets import MemoryTargets, Targets
@@ -48,7 +48,8 @@ OnComplete = Callable[[InvokeResult], None]
 class InvokeRequest(NamedTuple):
     """One request of Engine.invoke_many: invoke_sync's arguments, or invoke_async's when `event` is True.
     `on_complete` may be None for a sync request whose result nobody reads (the runtime's traffic).
-    `client_context` (Invoke's decoded ClientContext) reaches the executor of a sync invoke only, as on AWS."""
+    `client_context` (Invoke's decoded ClientContext) reaches the executor of a sync invoke only, as on AWS.
+    `request_id`, if given, is the invocation's id (the API's x-amzn-RequestId); otherwise the engine draws one."""
 
     target: str
     payload: Any
@@ -57,6 +58,7 @@ class InvokeRequest(NamedTuple):
     qualifier: str | None = None
     event: bool = False
     client_context: dict[str, Any] | None = None
+    request_id: str | None = None
 
 
 _SYNC = InvocationType.REQUEST_RESPONSE
@@ -100,13 +102,9 @@ class Engine:
         self.router = Router(self.registry, self.environments, self.executors)
         self.async_invoker = AsyncInvoker(self)
         if request_ids is None:
-            # Deterministic UUID-shaped ids: a random prefix per engine and a counter (cheap on the hot path).
-            bits = rng.getrandbits(80)
-            prefix = (
-                f"{bits >> 48:08x}-{(bits >> 32) & 0xFFFF:04x}-4{(bits >> 20) & 0xFFF:03x}-{8 | ((bits >> 18) & 3):x}"
-            )
-            prefix += f"{(bits >> 6) & 0xFFF:03x}-"
-            request_ids = map(f"{prefix}%012x".__mod__, itertools.count(1)).__next__
+            # Random UUIDs (semantics §1) from their own RNG, seeded from `rng` by one draw: deterministic, and the
+            # draws of durations, errors and weights do not depend on how many ids callers brought themselves.
+            request_ids = random_request_ids(random.Random(rng.getrandbits(80)))
         self.new_request_id = request_ids
         # Bound once: attribute lookups are a measurable share of the hot path.
         self._emit = self.sink.emit
@@ -136,20 +134,31 @@ class Engine:
         on_complete: OnComplete,
         qualifier: str | None = None,
         client_context: dict[str, Any] | None = None,
+        request_id: str | None = None,
     ) -> None:
         """RequestResponse (semantics §1). `on_complete(result)` runs when the invocation ends in simulated time;
-        a throttle (429) calls it at once: Lambda never queues a sync invoke. The result carries the request id."""
+        a throttle (429) calls it at once: Lambda never queues a sync invoke. The result carries the request id:
+        `request_id` if the caller chose it (the API's x-amzn-RequestId), else a new one."""
         router = self.router
         route = router.cached(target) if qualifier is None else None
         if route is None:
             route = router.resolve(target, qualifier)
-        rid = self.new_request_id()
+        rid = self.new_request_id() if request_id is None else request_id
         self._start(route, payload, rid, source, _SYNC, 1, on_complete, None, client_context=client_context)
 
-    def invoke_async(self, target: str, payload: Any, *, source: str = "sdk", qualifier: str | None = None) -> str:
-        """Event (semantics §2): accepted into the internal queue (the caller answers 202); returns the request id."""
+    def invoke_async(
+        self,
+        target: str,
+        payload: Any,
+        *,
+        source: str = "sdk",
+        qualifier: str | None = None,
+        request_id: str | None = None,
+    ) -> str:
+        """Event (semantics §2): accepted into the internal queue (the caller answers 202); returns the request id,
+        which every attempt carries: `request_id` if the caller chose it (the 202's x-amzn-RequestId), else new."""
         route = self.router.resolve(target, qualifier)
-        return self.async_invoker.accept(route, target, qualifier, payload, source)
+        return self.async_invoker.accept(route, target, qualifier, payload, source, request_id)
 
     def invoke_many(self, requests: list[InvokeRequest]) -> list[str | LambdaError]:
         """Many invocations at once, exactly as if each were passed in turn to invoke_sync (or invoke_async when
@@ -236,10 +245,10 @@ class Engine:
             request = requests[index]
             if request.event:
                 out[index] = self.async_invoker.accept(
-                    route, request.target, request.qualifier, request.payload, request.source
+                    route, request.target, request.qualifier, request.payload, request.source, request.request_id
                 )
                 continue
-            rid = out[index] = self.new_request_id()
+            rid = out[index] = request.request_id or self.new_request_id()
             acquired = acquires[g]
             grant = grants[g]
             g = self._taken = g + 1
@@ -280,7 +289,11 @@ class Engine:
         try:
             if request.event:
                 return self.invoke_async(
-                    request.target, request.payload, source=request.source, qualifier=request.qualifier
+                    request.target,
+                    request.payload,
+                    source=request.source,
+                    qualifier=request.qualifier,
+                    request_id=request.request_id,
                 )
             router = self.router
             route = router.cached(request.target) if request.qualifier is None else None
@@ -288,7 +301,7 @@ class Engine:
                 route = router.resolve(request.target, request.qualifier)
         except LambdaError as exc:
             return exc
-        rid = self.new_request_id()
+        rid = request.request_id or self.new_request_id()
         self._start(
             route,
             request.payload,

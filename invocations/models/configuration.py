@@ -32,6 +32,8 @@ VERSIONED_FIELDS = (
     "environment",
     "secret_environment",
     "dead_letter_target_arn",
+    "tracing_mode",
+    "snap_start_apply_on",
     "code_kind",
     "behaviour_profile",
     "handler_source",
@@ -53,6 +55,13 @@ class FunctionConfiguration(models.Model):
     # Values are Fernet tokens (see invocations.kms); they are never shown in clear.
     secret_environment = models.JSONField(default=dict, blank=True, editable=False)
     dead_letter_target_arn = models.CharField(max_length=1024, blank=True, verbose_name="DLQ target ARN")
+    # Stored and reported back as sent; neither is simulated (README: "Where the simulator approximates AWS").
+    tracing_mode = models.CharField(
+        max_length=16, default="PassThrough", verbose_name="TracingConfig mode", help_text="Active or PassThrough."
+    )
+    snap_start_apply_on = models.CharField(
+        max_length=32, default="None", verbose_name="SnapStart ApplyOn", help_text="PublishedVersions or None."
+    )
     code_kind = models.CharField(max_length=16, choices=CodeKind, default=CodeKind.MODELLED)
     behaviour_profile = models.JSONField(null=True, blank=True)
     handler_source = models.TextField(blank=True)
@@ -95,6 +104,10 @@ class FunctionConfiguration(models.Model):
         with checks.rule("dead_letter_target_arn"):
             if self.dead_letter_target_arn:
                 rules.check_dead_letter_target(self.dead_letter_target_arn)
+        with checks.rule("tracing_mode"):
+            rules.check_tracing_mode(self.tracing_mode)
+        with checks.rule("snap_start_apply_on"):
+            rules.check_snap_start(self.snap_start_apply_on, self.runtime)
         with checks.rule("behaviour_profile" if self.code_kind == CodeKind.MODELLED else "handler_source"):
             self.check_code()
 

@@ -1,4 +1,5 @@
-"""Function configuration rules: name, runtime, handler, memory, timeout, role, environment, DLQ (§4, §7, §11)."""
+"""Function configuration rules: name, runtime, handler, memory, timeout, role, environment, DLQ, tracing and
+SnapStart (§4, §7, §9, §11)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Mapping
 
 from ..arns import parse_arn
 from ..errors import InvalidParameterValueException, ValidationException
-from .messages import at_least, longest, pattern_failed
+from .messages import at_least, enum_failed, longest, pattern_failed
 
 NAME_MAX = 64
 NAME_RE = re.compile(r"^[a-zA-Z0-9-_]+$")
@@ -50,6 +51,13 @@ RUNTIMES = [
     "provided.al2023",
 ]
 DEFAULT_RUNTIME = "python3.12"
+# TracingConfig.Mode and SnapStart.ApplyOn, in the order AWS lists them in its enum errors.
+TRACING_MODES = ["Active", "PassThrough"]
+SNAP_START_APPLY_ON = ["PublishedVersions", "None"]
+# SnapStart's managed runtimes: Java 11 and later, Python 3.12 and later, .NET 8 and later (docs snapstart.html).
+SNAP_START_RUNTIMES = frozenset(
+    {"java11", "java17", "java21", "java25", "python3.12", "python3.13", "python3.14", "dotnet8", "dotnet10"}
+)
 DEFAULT_HANDLER = "lambda_function.lambda_handler"
 
 ENV_KEY_RE = re.compile(r"^[a-zA-Z]([a-zA-Z0-9_])+$")
@@ -166,6 +174,20 @@ def check_environment(plain: Mapping[str, str], secret: Mapping[str, str], *, ma
             "Lambda was unable to configure your environment variables because the environment variables you have "
             f"provided exceeded the 4KB limit. String measured: {shown}"
         )
+
+
+def check_tracing_mode(mode: str) -> None:
+    if mode not in TRACING_MODES:
+        raise ValidationException(enum_failed(mode, "tracingConfig.mode", TRACING_MODES))
+
+
+def check_snap_start(apply_on: str, runtime: str) -> None:
+    """ApplyOn's enum, then the runtime: AWS refuses SnapStart on a runtime without it (also when the runtime of a
+    SnapStart function is changed to one)."""
+    if apply_on not in SNAP_START_APPLY_ON:
+        raise ValidationException(enum_failed(apply_on, "snapStart.applyOn", SNAP_START_APPLY_ON))
+    if apply_on == "PublishedVersions" and runtime not in SNAP_START_RUNTIMES:
+        raise InvalidParameterValueException(f"{runtime} is not supported for SnapStart enabled functions.")
 
 
 def check_dead_letter_target(arn: str) -> None:

@@ -103,13 +103,8 @@ class EngineHost:
         )
         self.targets = RuntimeTargets(client, self.queues, self.clock.now)
         rng = random.Random(seed)
-        counter = iter(range(1, 1 << 62))
-        prefix = uuid.uuid4().hex
-
-        def ids() -> str:
-            # UUID-shaped and unique across hosts: a random prefix per host, a counter within it.
-            return f"{prefix[:8]}-{prefix[8:12]}-4{prefix[13:16]}-a{prefix[17:20]}-{next(counter):012x}"
-
+        # Request ids: the API's own for its invocations (inbox requests carry them), random UUIDs drawn by the
+        # engine for the rest (traffic, pollers, fan-out). Unseeded hosts draw from system entropy.
         self.engine = Engine(
             self.clock,
             rng,
@@ -118,7 +113,6 @@ class EngineHost:
             registry=Registry(account_config(), ()),
             targets=self.targets,
             executors={"python": self.python},
-            request_ids=ids,
         )
         self.targets.invoke_async = self.engine.invoke_async
         self.pollers: dict[str, Any] = {}
@@ -314,6 +308,7 @@ class EngineHost:
             qualifier=request.get("qualifier"),
             event=request.get("type", "RequestResponse") == "Event",
             client_context=request.get("client_context"),
+            request_id=request.get("request_id"),  # the API's x-amzn-RequestId (runtime/invoke_client.py)
         )
 
     def _invoke_many(self, requests: list[InvokeRequest], origin: str) -> None:

@@ -47,6 +47,8 @@ def function_create(
     environment: dict[str, str] | None = None,
     secret_environment: dict[str, str] | None = None,
     dead_letter_target_arn: str = "",
+    tracing_mode: str = "PassThrough",
+    snap_start_apply_on: str = "None",
     behaviour_profile: dict[str, Any] | None = None,
     handler_source: str | None = None,
     code_archive: bytes = b"",
@@ -67,6 +69,8 @@ def function_create(
         description=description,
         environment=dict(environment or {}),
         dead_letter_target_arn=dead_letter_target_arn,
+        tracing_mode=tracing_mode,
+        snap_start_apply_on=snap_start_apply_on,
     )
     function.set_secret_environment(dict(secret_environment or {}))
     # No code at all means the default behaviour profile.
@@ -96,6 +100,8 @@ def function_update_configuration(
     environment: dict[str, str] | None = None,
     secret_environment: dict[str, str] | None = None,
     dead_letter_target_arn: str | None = None,
+    tracing_mode: str | None = None,
+    snap_start_apply_on: str | None = None,
 ) -> Function:
     """Change $LATEST's configuration; None leaves a setting as it is. Secrets are given in clear, stored encrypted."""
     function = Function.objects.select_for_update().get(pk=function.pk)
@@ -109,6 +115,8 @@ def function_update_configuration(
         "timeout": timeout,
         "environment": dict(environment) if environment is not None else None,
         "dead_letter_target_arn": dead_letter_target_arn,
+        "tracing_mode": tracing_mode,
+        "snap_start_apply_on": snap_start_apply_on,
     }
     for field, value in changes.items():
         if value is not None:

@@ -368,6 +368,16 @@ def test_delete_function_with_a_version_qualifier_deletes_only_that_version(clie
     assert [v["Version"] for v in versions] == ["$LATEST", "2"]
 
 
+def test_delete_function_with_a_version_that_does_not_exist_answers_204_and_changes_nothing(client):
+    # semantics §4. Issue 11 point 4 asked for a 404 here; AWS answers 204 (measured against the live service in
+    # floci-io/floci#2824, and LocalStack's AWS-validated provider does the same), so the simulator keeps the 204.
+    create_modelled(client, "checkout", Publish=True)
+    deleted = client.delete_function(FunctionName="checkout", Qualifier="99")
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    versions = client.list_versions_by_function(FunctionName="checkout")["Versions"]
+    assert [v["Version"] for v in versions] == ["$LATEST", "1"]
+
+
 def test_delete_function_refuses_latest_and_a_version_an_alias_uses(client):
     create_modelled(client, "checkout", Publish=True)
     client.create_alias(FunctionName="checkout", Name="prod", FunctionVersion="1")

@@ -40,6 +40,8 @@ def create_function(request: HttpRequest) -> HttpResponse:
         "description": params.get("Description"),
         "environment": plain,
         "dead_letter_target_arn": _dead_letter_target(params),
+        "tracing_mode": _tracing_mode(params),
+        "snap_start_apply_on": _snap_start(params),
     }
     function = services.function_create(
         name=_name_to_create(params["FunctionName"]),
@@ -156,6 +158,8 @@ def update_function_configuration(request: HttpRequest, function_name: str) -> H
         environment=plain,
         secret_environment=secret,
         dead_letter_target_arn=_dead_letter_target(params),
+        tracing_mode=_tracing_mode(params),
+        snap_start_apply_on=_snap_start(params),
     )
     where = selectors.account_settings_get().where
     return respond(request, shapes.function_configuration(updated, function=updated, where=where))
@@ -190,6 +194,16 @@ def _dead_letter_target(params: dict[str, Any]) -> str | None:
     if config is None:
         return None
     return config.get("TargetArn") or ""
+
+
+def _tracing_mode(params: dict[str, Any]) -> str | None:
+    """TracingConfig.Mode as sent (checked by the model's rules); absent leaves it (None)."""
+    return (params.get("TracingConfig") or {}).get("Mode")
+
+
+def _snap_start(params: dict[str, Any]) -> str | None:
+    """SnapStart.ApplyOn as sent (checked by the model's rules, runtime included); absent leaves it (None)."""
+    return (params.get("SnapStart") or {}).get("ApplyOn")
 
 
 def _name_to_create(function_name: str) -> str:

@@ -164,15 +164,15 @@ async def invoke(request: HttpRequest, function_name: str) -> HttpResponse:
         raise UnknownOperationException(f"Unknown operation: {request.method} {request.path}")
     call = read_call(function_name, request.GET.get("Qualifier"), request.headers, request.body)
     target = await sync_to_async(cached_target)(call)
-    request_id = request.aws_request_id
+    request_id = request.aws_request_id  # the invocation's id too: logs, context, error body, DLQ, records (§1, §2)
     if call.invocation_type == "Event":
         await sync_to_async(invoke_async, thread_sensitive=False, executor=_waiters)(
-            target.name, call.payload, source=SOURCE, client=_redis(), **call.fields
+            target.name, call.payload, source=SOURCE, client=_redis(), request_id=request_id, **call.fields
         )
     answer = accepted(call, request_id)
     if answer is not None:
         return answer
-    result = await sync_to_async(wait_for_result, thread_sensitive=False, executor=_waiters)(target, call)
+    result = await sync_to_async(wait_for_result, thread_sensitive=False, executor=_waiters)(target, call, request_id)
     return invocation_response(request_id, result, tail=call.tail)
 
 
@@ -182,10 +182,18 @@ def cached_target(call: InvokeCall) -> Target:
     return targets.resolve(pipe.execute()[-1], call.function_name, call.qualifier)
 
 
-def wait_for_result(target: Target, call: InvokeCall) -> SyncInvokeResult:
+def wait_for_result(target: Target, call: InvokeCall, request_id: str) -> SyncInvokeResult:
     wait = wait_budget(target, _clock().state())
     try:
-        return invoke_sync(target.name, call.payload, wait_s=wait, source=SOURCE, client=_redis(), **call.fields)
+        return invoke_sync(
+            target.name,
+            call.payload,
+            wait_s=wait,
+            source=SOURCE,
+            client=_redis(),
+            request_id=request_id,
+            **call.fields,
+        )
     except ServiceException as error:
         raise no_reply_error(error, wait, _clock().state(fresh=True)) from None
 

@@ -110,14 +110,16 @@ class LeanInvoke:
         queued = None
         if target is not None:
             wait = await self._wait_guess(inbox, target)
-            queued = await inbox.queue(_request(call, target, reply), version=version, reply=reply, wait_s=wait)
+            request = _request(call, target, reply, request_id)
+            queued = await inbox.queue(request, version=version, reply=reply, wait_s=wait)
         if queued is None or not queued.done:
             version = await inbox.config_version()
             target = targets.get(version, call.function_name, call.qualifier) or await sync_to_async(
                 targets.resolve_outside_request
             )(version, call.function_name, call.qualifier)
             wait = await self._wait_guess(inbox, target)
-            queued = await inbox.queue(_request(call, target, reply), version=None, reply=reply, wait_s=wait)
+            request = _request(call, target, reply, request_id)
+            queued = await inbox.queue(request, version=None, reply=reply, wait_s=wait)
         self._clock = state_of(queued.clock) or self._clock
         answer = accepted(call, request_id)
         if answer is not None:
@@ -150,11 +152,20 @@ class LeanInvoke:
         return inbox
 
 
-def _request(call: InvokeCall, target: Target, reply: str | None) -> dict[str, Any] | None:
-    """The inbox request for the host; DryRun queues nothing."""
+def _request(call: InvokeCall, target: Target, reply: str | None, request_id: str) -> dict[str, Any] | None:
+    """The inbox request for the host, under the answer's x-amzn-RequestId (the invocation's id); DryRun queues
+    nothing."""
     if call.invocation_type == "DryRun":
         return None
-    return invoke_request(call.invocation_type, target.name, call.payload, source=SOURCE, reply=reply, **call.fields)
+    return invoke_request(
+        call.invocation_type,
+        target.name,
+        call.payload,
+        source=SOURCE,
+        reply=reply,
+        request_id=request_id,
+        **call.fields,
+    )
 
 
 def _host_allowed(host: str) -> bool:

@@ -57,14 +57,14 @@ def function_configuration(
         "LastModified": aws_timestamp(modified),
         "CodeSha256": config.code_sha256,
         "Version": LATEST if is_latest else config.version,
-        "TracingConfig": {"Mode": "PassThrough"},
+        "TracingConfig": {"Mode": config.tracing_mode},
         "RevisionId": str(config.revision_id),
         "State": "Active",
         "LastUpdateStatus": "Successful",
         "PackageType": "Zip",
         "Architectures": ["x86_64"],
         "EphemeralStorage": {"Size": 512},
-        "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+        "SnapStart": snap_start(config, is_latest=is_latest),
         "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{function.name}"},
     }
     environment = config.environment_masked()
@@ -73,6 +73,14 @@ def function_configuration(
     if config.dead_letter_target_arn:
         data["DeadLetterConfig"] = {"TargetArn": config.dead_letter_target_arn}
     return data
+
+
+def snap_start(config: Function | Version, *, is_latest: bool) -> dict[str, str]:
+    """SnapStart as AWS reports it: ApplyOn as set; OptimizationStatus "On" only on a version published with it
+    ($LATEST is never snapshotted). The snapshot itself is not simulated (README)."""
+    apply_on = config.snap_start_apply_on
+    optimized = not is_latest and apply_on == "PublishedVersions"
+    return {"ApplyOn": apply_on, "OptimizationStatus": "On" if optimized else "Off"}
 
 
 def alias_configuration(alias: Alias, *, function: Function, where: dict[str, str]) -> dict[str, Any]:

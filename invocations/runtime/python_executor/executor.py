@@ -158,7 +158,7 @@ class PythonExecutor:
             target.version,
             job.env.init_type,
             target.arn.split(":")[3],
-            job.route.arn,
+            job.route.invoked_arn,  # context.invoked_function_arn: the ARN the caller used
             json.dumps(job.payload, default=str),
             job.client_context,
         )

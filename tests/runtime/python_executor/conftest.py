@@ -36,7 +36,9 @@ def make_job(config: VersionConfig, payload=None, *, env_id: int | None = None, 
         env=SimpleNamespace(env_id=env_id, init_type=init_type),
         cold=cold,
         target=SimpleNamespace(function=function, version=version, arn=f"{base}:{version}"),
-        route=SimpleNamespace(arn=f"{base}:{qualifier}" if qualifier else base),
+        route=SimpleNamespace(
+            arn=f"{base}:{qualifier or '$LATEST'}", invoked_arn=f"{base}:{qualifier}" if qualifier else base
+        ),
         client_context=client_context,
     )
 
