@@ -23,6 +23,7 @@ from django.conf import settings
 
 from ..engine.clock import RealtimeClock
 from ..engine.events import Event
+from ..engine.options import EngineOptions
 from ..engine.registry import Registry
 from ..engine.simulator import Engine, InvokeRequest
 from ..engine.sources.async_payloads import s3_event
@@ -108,6 +109,7 @@ class EngineHost:
             registry=Registry(account_config(), ()),
             targets=self.targets,
             executors={"python": self.python},
+            options=EngineOptions(provisioned_allocation_delay_s=settings.LAMBDAVIZ_PC_ALLOCATION_DELAY_S),
             request_ids=ids,
         )
         self.targets.invoke_async = self.engine.invoke_async
