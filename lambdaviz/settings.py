@@ -190,6 +190,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 75 * 1024 * 1024
 # At most this many real Python handler processes (one per warm environment) run at once.
 LAMBDAVIZ_PYTHON_PROCESSES = int(os.environ.get("LAMBDAVIZ_PYTHON_PROCESSES", "16"))
 
+# Simulated seconds before provisioned environments start their Init (AWS: 1-2 min, semantics §9 ⚠); 0 = at once.
+LAMBDAVIZ_PC_ALLOCATION_DELAY_S = float(os.environ.get("LAMBDAVIZ_PC_ALLOCATION_DELAY_S", "0"))
+
 LAMBDAVIZ_REGION = os.environ.get("LAMBDAVIZ_REGION", "us-east-1")
 LAMBDAVIZ_ACCOUNT_ID = os.environ.get("LAMBDAVIZ_ACCOUNT_ID", "123456789012")
 

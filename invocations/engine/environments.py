@@ -1,6 +1,10 @@
 """Execution environments per version (semantics §9): cold start, warm reuse, keep-alive reclaim, reset on
 crash/timeout, and provisioned environments initialised ahead of time.
 
+Provisioned environments run Init when they are allocated, never on an invoke: a modelled one takes its profile's
+init_ms, a real handler's executor (one with `initialize`) imports the module then; until every one is up the
+config is IN_PROGRESS, and an Init that fails makes it FAILED (AWS: StatusReason FUNCTION_ERROR_INIT_FAILURE).
+
 Approximations (documented for the UI): idle lifetime is EngineOptions.keep_alive_s (AWS: undocumented ⚠);
 warm reuse takes the most recently used idle environment; a reset environment keeps its id and runs Init again
 on its next invoke; provisioned environments are not recycled "every few hours"; provisioned concurrency on an
@@ -14,12 +18,19 @@ from typing import TYPE_CHECKING
 
 from .config import FunctionConfig, VersionConfig
 from .events import EnvironmentStateChanged, EnvState, ProvisionedConcurrencyChanged
+from .outcomes import Outcome
 
 if TYPE_CHECKING:
     from .clock import Scheduled, VirtualClock
     from .events import EventSink
+    from .executors import ExecutionReport
     from .options import EngineOptions
     from .store import EnvironmentStore
+
+# Starts a provisioned environment's Init (a real handler's module import); calls back with its report. The
+# PreInit hook of the EnvironmentManager returns one for environments whose executor can do that, else None.
+InitStarter = Callable[[Callable[["ExecutionReport"], None]], None]
+PreInit = Callable[["Environment"], "InitStarter | None"]
 
 ON_DEMAND = "on-demand"
 PROVISIONED = "provisioned-concurrency"
@@ -83,7 +94,7 @@ class ProvisionedPool:
     """Provisioned environments of one alias/version config. `allocated` counts initialised ones; it is the cap
     passed to try_acquire, so invocations spill over to on-demand until allocation finishes."""
 
-    __slots__ = ("key", "function", "qualifier", "version", "requested", "allocated", "envs")
+    __slots__ = ("key", "function", "qualifier", "version", "requested", "allocated", "envs", "failed")
 
     def __init__(self, function: str, qualifier: str, version: str) -> None:
         self.key = f"pc:{function}:{qualifier}:{version}"
@@ -93,15 +104,26 @@ class ProvisionedPool:
         self.requested = 0
         self.allocated = 0
         self.envs: list[Environment] = []
+        self.failed = False  # an environment's Init failed (until the config changes)
 
     @property
     def status(self) -> str:
+        if self.failed:
+            return "FAILED"
         return "READY" if self.allocated >= self.requested else "IN_PROGRESS"
 
 
 class EnvironmentManager:
-    def __init__(self, clock: VirtualClock, store: EnvironmentStore, sink: EventSink, options: EngineOptions) -> None:
+    def __init__(
+        self,
+        clock: VirtualClock,
+        store: EnvironmentStore,
+        sink: EventSink,
+        options: EngineOptions,
+        pre_init: PreInit | None = None,
+    ) -> None:
         self._clock = clock
+        self._pre_init = pre_init
         self._store = store
         self._push_idle = store.push_idle
         self._emit = sink.emit
@@ -186,7 +208,9 @@ class EnvironmentManager:
         """Apply a config change: retire environments of removed or changed versions, resize provisioned pools."""
         old = self._configs.get(name, {})
         new = fn.versions if fn is not None else {}
-        changed = {v for v, cfg in old.items() if new.get(v) is not cfg}
+        # Equal, not identical: the runtime rebuilds every config on reload, and changing what is not versioned
+        # (reserved concurrency, aliases, provisioned counts) must not retire warm or provisioned environments.
+        changed = {v for v, cfg in old.items() if new.get(v) is not cfg and new.get(v) != cfg}
         if changed:
             for env in self._store.all():
                 if env.function == name and env.version in changed and env.init_type == ON_DEMAND:
@@ -210,6 +234,7 @@ class EnvironmentManager:
                 pool = self._pc[(name, qualifier)] = ProvisionedPool(name, qualifier, version)
             if pool.requested != count:
                 pool.requested = count
+                pool.failed = False  # a new request tries again
                 self._resize(pool, fn)
 
     def _resize(self, pool: ProvisionedPool, fn: FunctionConfig | None) -> None:
@@ -227,9 +252,46 @@ class EnvironmentManager:
             for _ in range(pool.requested - len(live)):
                 env = self.create(pool.function, pool.version, config, pool.key, PROVISIONED)
                 pool.envs.append(env)
-                delay = self._pc_delay + config.profile.init_ms / 1000.0
-                self._clock.schedule(delay, self._ready_callback(pool, env))
+                start = self._pre_init(env) if self._pre_init is not None else None
+                if start is None:  # modelled: Init takes the profile's init_ms, at allocation
+                    delay = self._pc_delay + config.profile.init_ms / 1000.0
+                    self._clock.schedule(delay, self._ready_callback(pool, env))
+                else:  # a real handler: its executor runs Init now and reports when it is done
+                    self._clock.schedule(self._pc_delay, self._init_starter(pool, env, start))
         pool.envs = [e for e in pool.envs if not e.retired and e.state is not EnvState.RECLAIMED]
+        self._emit(
+            ProvisionedConcurrencyChanged(
+                now, pool.function, pool.qualifier, pool.version, pool.requested, pool.allocated, pool.status
+            )
+        )
+
+    def _init_starter(self, pool: ProvisionedPool, env: Environment, start: InitStarter) -> Callable[[], None]:
+        ready = self._ready_callback(pool, env)
+
+        def initialized(report: ExecutionReport) -> None:
+            if report.outcome is Outcome.SUCCESS:
+                ready()
+            else:
+                self._init_failed(pool, env)
+
+        def begin() -> None:
+            if env.retired or env.state is EnvState.RECLAIMED:
+                ready()  # reclaims it
+            else:
+                start(initialized)
+
+        return begin
+
+    def _init_failed(self, pool: ProvisionedPool, env: Environment) -> None:
+        """A provisioned environment's Init failed: it is gone, and the config is FAILED (semantics §9)."""
+        now = self._clock.now()
+        if env.state is not EnvState.RECLAIMED:
+            self._reclaim(env, now)
+        if env in pool.envs:
+            pool.envs.remove(env)
+        if env.retired:
+            return  # the config no longer wants it
+        pool.failed = True
         self._emit(
             ProvisionedConcurrencyChanged(
                 now, pool.function, pool.qualifier, pool.version, pool.requested, pool.allocated, pool.status
@@ -249,7 +311,7 @@ class EnvironmentManager:
             pool.allocated += 1
             self._store.push_idle(pool.key, env)
             self._changed(env, EnvState.READY, now)
-            if pool.allocated == pool.requested:
+            if pool.allocated == pool.requested and not pool.failed:
                 self._emit(
                     ProvisionedConcurrencyChanged(
                         now, pool.function, pool.qualifier, pool.version, pool.requested, pool.allocated, "READY"

@@ -98,7 +98,12 @@ class Engine:
         self.targets: Targets = targets if targets is not None else MemoryTargets()
         self.options = options if options is not None else EngineOptions()
         self.executors: dict[str, Executor] = {"modelled": ModelledExecutor(rng), **(executors or {})}
-        self.environments = EnvironmentManager(clock, self.store.environments, self.sink, self.options)
+        self.environments = EnvironmentManager(
+            clock, self.store.environments, self.sink, self.options, pre_init=self._pre_init
+        )
+        # ProvisionedConcurrencySpilloverInvocations per function (semantics §9): on-demand runs of an alias or
+        # version that has provisioned concurrency, since this engine started.
+        self.spillover_invocations: dict[str, int] = {}
         self.router = Router(self.registry, self.environments, self.executors)
         self.async_invoker = AsyncInvoker(self)
         if request_ids is None:
@@ -399,6 +404,9 @@ class Engine:
                 self._refuse(route, vt, rid, route.scaling_reason, source, itype, on_complete, item, now)
                 return True
             env = self.environments.create(vt.function, vt.version, vt.config, vt.pool, ON_DEMAND)
+        if route.pc is not None and grant is not _PROVISIONED and vt is route.primary:
+            counts = self.spillover_invocations
+            counts[vt.function] = counts.get(vt.function, 0) + 1
         env.state = _BUSY
         job = Invocation(
             rid, payload, route, vt, env, grant, pc_key, now, source, itype, attempt, on_complete, item, client_context
@@ -518,6 +526,15 @@ class Engine:
             on_complete(result)
 
     # --- configuration ---------------------------------------------------------------------------------------
+
+    def _pre_init(self, env: Environment) -> Callable[[Callable[[ExecutionReport], None]], None] | None:
+        """How a provisioned environment runs Init at allocation when its executor can (a real handler's module
+        import); None for a modelled one (the environment manager then waits its profile's init_ms)."""
+        initialize = getattr(self.executors.get(env.config.executor), "initialize", None)
+        if initialize is None:
+            return None
+        region = self.registry.account.region
+        return lambda done: initialize(env, region, done)
 
     def _config_changed(self, name: str | None) -> None:
         if name is not None:

@@ -29,8 +29,12 @@ def collect(host: EngineHost) -> dict[str, Any]:
     environments: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for env in engine.store.environments.all():
         state = "Busy" if env.state is EnvState.BUSY else str(env.state)
-        if env.init_type == "provisioned-concurrency" and state == str(EnvState.READY):
-            state = "Provisioned"
+        if env.init_type == "provisioned-concurrency":
+            # Provisioned ones run Init at allocation ("Provisioning"), then wait initialised (semantics §9).
+            if state == str(EnvState.READY):
+                state = "Provisioned"
+            elif env.state is EnvState.INITIALIZING:
+                state = "Provisioning"
         environments[f"{env.function}:{env.version}"][state] += 1
         if env.state is EnvState.BUSY:
             busy[env.function] += 1
@@ -63,6 +67,8 @@ def collect(host: EngineHost) -> dict[str, Any]:
         },
         "concurrency": dict(busy),
         "reserved": {fn.name: fn.reserved_concurrency for fn in registry.functions()},
+        # ProvisionedConcurrencySpilloverInvocations since this host started, per function (semantics §9).
+        "spillover": dict(engine.spillover_invocations),
         "environments": {key: dict(states) for key, states in environments.items()},
         "async_queue": {"waiting": None, "in_flight": None},
         "queues": {arn: None for arn in host.queue_arns},

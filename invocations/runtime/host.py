@@ -24,6 +24,7 @@ from django.conf import settings
 
 from ..engine.clock import RealtimeClock
 from ..engine.events import Event
+from ..engine.options import EngineOptions
 from ..engine.registry import Registry
 from ..engine.simulator import Engine, InvokeRequest
 from ..engine.sources.async_payloads import s3_event
@@ -113,6 +114,7 @@ class EngineHost:
             registry=Registry(account_config(), ()),
             targets=self.targets,
             executors={"python": self.python},
+            options=EngineOptions(provisioned_allocation_delay_s=settings.LAMBDAVIZ_PC_ALLOCATION_DELAY_S),
         )
         self.targets.invoke_async = self.engine.invoke_async
         self.pollers: dict[str, Any] = {}

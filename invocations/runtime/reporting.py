@@ -25,7 +25,11 @@ class ProvisionedReporter:
             # Only real changes are saved: a save makes the host reload, which re-announces the same allocation.
             if config is None or (config.allocated, config.status) == (event.allocated, event.status):
                 continue
-            provisioned_concurrency_report(config=config, allocated=event.allocated, status=event.status)
+            # AWS's StatusReason when a provisioned environment's Init fails (semantics §9).
+            reason = "FUNCTION_ERROR_INIT_FAILURE" if event.status == "FAILED" else ""
+            provisioned_concurrency_report(
+                config=config, allocated=event.allocated, status=event.status, status_reason=reason
+            )
             saved += 1
         return saved
 

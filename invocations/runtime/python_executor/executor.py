@@ -27,10 +27,16 @@ figures); at f < 1, or paused, completion waits for the clock. Timeouts (timeout
 enforced in wall seconds. Idle expiry stays the engine's (simulated keep-alive): it reclaims the environment and
 the host forwards that here (emit or retire), which stops the process.
 
-Approximations, documented: a warm environment whose process was evicted from the pool, or a provisioned one on
-its first invoke, really re-runs Init, so its report carries Init Duration although the engine counted it warm;
-Init output is part of the first invocation's log (AWS prints it before START); a MemoryError under RLIMIT_AS is
-an ordinary function error (AWS's cgroup limit ends in Runtime.OutOfMemory).
+Provisioned environments (semantics §9): initialize() runs Init (process start and module import) when the engine
+allocates the environment, with AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency and the longer Init limit
+AWS gives them (max(130 s, function timeout)); its invokes then have no Init Duration. Idle on-demand processes
+are evicted before provisioned ones.
+
+Approximations, documented: a warm environment whose process was evicted from the pool really re-runs Init, so
+its report carries Init Duration although the engine counted it warm; on-demand Init output is part of the first
+invocation's log (AWS prints it before START), a provisioned environment's Init output is dropped (AWS writes it to
+that environment's log stream at allocation); a MemoryError under RLIMIT_AS is an ordinary function error (AWS's
+cgroup limit ends in Runtime.OutOfMemory).
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.events import EnvironmentStateChanged, EnvState
 from ...engine.executors import ExecutionReport
+from ...engine.outcomes import Outcome
 from . import reports
 from .code import DEFAULT_HANDLER, PythonCode
 from .environment import lambda_environment
@@ -61,12 +68,14 @@ from .worker import IDLE, RUNNING, STARTING, Worker
 
 if TYPE_CHECKING:
     from ...engine.config import VersionConfig
+    from ...engine.environments import Environment
     from ...engine.events import Event
     from ...engine.invocation import Invocation
 
 log = logging.getLogger(__name__)
 
 Done = Callable[["Invocation", ExecutionReport], None]
+PROVISIONED_INIT_LIMIT_S = 130.0  # semantics §9: PC Init may take up to max(130 s, function timeout)
 _READ, _WRITE = selectors.EVENT_READ, selectors.EVENT_WRITE
 
 
@@ -88,6 +97,7 @@ class _Request:
     arn: str
     event: str
     client_context: dict | None
+    init_only: bool = False  # a provisioned environment's Init at allocation (no invoke follows)
 
 
 class PythonExecutor:
@@ -120,6 +130,7 @@ class PythonExecutor:
         self._workers: dict[int, Worker] = {}
         self._queue: deque[_Request] = deque()
         self._free_slots = list(range(max_processes - 1, -1, -1))
+        self._provisioned: set[int] = set()  # env ids whose process was initialised at allocation
         self.counters = {"spawned": 0, "evicted": 0, "timeouts": 0, "crashes": 0, "completed": 0}
         self.last_sandbox_report: dict | None = None
         self._thread = threading.Thread(target=self._loop, name="python-executor-io", daemon=True)
@@ -133,18 +144,10 @@ class PythonExecutor:
         if self._closed:
             raise RuntimeError("the Python executor is closed")
         config = job.config
-        hit = self._codes.get(id(config))
-        if hit is None or hit[0] is not config:
-            if len(self._codes) >= 1024:
-                self._codes.clear()  # configs are replaced on every reload: do not keep old ones alive
-            try:
-                code = PythonCode.coerce(config.code, self.default_handler)
-                code.checked_files()
-            except (TypeError, ValueError) as exc:  # not a deployment package we can run: fail this invoke
-                error = {"errorMessage": f"Unable to import module: {exc}", "errorType": "Runtime.ImportModuleError"}
-                done(job, reports.function_error(error, 0.0, None, 0, config.memory_mb, (), job.request_id, True))
-                return
-            hit = self._codes[id(config)] = (config, code)
+        code = self._code_for(config)
+        if isinstance(code, dict):  # not a deployment package we can run: fail this invoke
+            done(job, reports.function_error(code, 0.0, None, 0, config.memory_mb, (), job.request_id, True))
+            return
         target = job.target
         request = _Request(
             job,
@@ -153,7 +156,7 @@ class PythonExecutor:
             job.env.env_id,
             job.cold,
             config,
-            hit[1],
+            code,
             target.function,
             target.version,
             job.env.init_type,
@@ -163,6 +166,49 @@ class PythonExecutor:
             job.client_context,
         )
         self._command("run", request)
+
+    def initialize(self, env: Environment, region: str, done: Callable[[ExecutionReport], None]) -> None:
+        """Run Init for provisioned environment `env` now (semantics §9); `done(report)` is called from poll() when
+        the module is imported (outcome SUCCESS, init_ms set) or Init failed (any other outcome)."""
+        if self._closed:
+            raise RuntimeError("the Python executor is closed")
+        config = env.config
+        code = self._code_for(config)
+        if isinstance(code, dict):
+            done(reports.function_error(code, 0.0, 0.0, 0, config.memory_mb, (), "", True))
+            return
+        request = _Request(
+            None,
+            lambda _job, report: done(report),
+            "",
+            env.env_id,
+            True,
+            config,
+            code,
+            env.function,
+            env.version,
+            env.init_type,
+            region,
+            "",
+            "",
+            None,
+            init_only=True,
+        )
+        self._command("run", request)
+
+    def _code_for(self, config: VersionConfig) -> PythonCode | dict:
+        """The config's code, checked once per config object; an error body when it cannot run."""
+        hit = self._codes.get(id(config))
+        if hit is None or hit[0] is not config:
+            if len(self._codes) >= 1024:
+                self._codes.clear()  # configs are replaced on every reload: do not keep old ones alive
+            try:
+                code = PythonCode.coerce(config.code, self.default_handler)
+                code.checked_files()
+            except (TypeError, ValueError) as exc:
+                return {"errorMessage": f"Unable to import module: {exc}", "errorType": "Runtime.ImportModuleError"}
+            hit = self._codes[id(config)] = (config, code)
+        return hit[1]
 
     def poll(self, wait: float = 0.0) -> int:
         """Call `done` for every job that finished; returns how many. With `wait`, block up to that many seconds
@@ -322,7 +368,8 @@ class PythonExecutor:
                 idle = [w for w in self._workers.values() if w.state == IDLE]
                 if not idle:
                     return False
-                self._stop(min(idle, key=lambda w: w.last_used))
+                # On-demand ones first: a provisioned process is what its environment's invokes count on.
+                self._stop(min(idle, key=lambda w: (w.env_id in self._provisioned, w.last_used)))
                 self.counters["evicted"] += 1
             try:
                 worker = self._spawn(request)
@@ -332,6 +379,13 @@ class PythonExecutor:
                 report = reports.exit_error(request.request_id, None, 0.0, None, 0, request.config.memory_mb, logs)
                 self._finish(request, report)
                 return True
+        if request.init_only:
+            worker.request = request
+            worker.deadline = worker.spawned_at + max(
+                self.policy.init_timeout_s, PROVISIONED_INIT_LIMIT_S, request.config.timeout_s
+            )
+            self._flush(worker)
+            return True
         self._start_invoke(worker, request)
         return True
 
@@ -429,7 +483,9 @@ class PythonExecutor:
         kind = frame.get("t")
         request = worker.request
         now = time.monotonic()
-        if kind == "ready" and worker.state == STARTING:
+        if kind == "ready" and worker.state == STARTING and request is not None and request.init_only:
+            self._initialized(worker, request, frame, now)
+        elif kind == "ready" and worker.state == STARTING:
             worker.ready_at = now
             worker.init_ms = (now - worker.spawned_at) * 1000.0
             worker.sandbox_report = self.last_sandbox_report = frame.get("sandbox")
@@ -457,6 +513,26 @@ class PythonExecutor:
             self._completed(worker, request, frame)
         else:
             raise ProtocolError(f"unexpected {kind!r} frame")
+
+    def _initialized(self, worker: Worker, request: _Request, frame: dict, now: float) -> None:
+        """A provisioned environment's Init finished: the process waits, frozen, for its first invoke."""
+        worker.ready_at = now
+        worker.init_ms = (now - worker.spawned_at) * 1000.0
+        worker.init_reported = True  # its invokes are warm: no Init Duration
+        worker.sandbox_report = self.last_sandbox_report = frame.get("sandbox")
+        worker.read_output()
+        worker.take_logs()  # AWS writes Init output to the environment's log stream, not to an invocation's log
+        worker.state = IDLE
+        worker.request = None
+        worker.deadline = None
+        worker.last_used = now
+        self._provisioned.add(worker.env_id)
+        if worker.retire_after:
+            self._stop(worker)
+        elif self.policy.freeze_idle:
+            worker.freeze()
+        report = ExecutionReport(Outcome.SUCCESS, 0.0, worker.init_ms, None, 0)
+        self._finish(request, report)
 
     def _completed(self, worker: Worker, request: _Request, frame: dict) -> None:
         worker.read_output()
@@ -496,7 +572,7 @@ class PythonExecutor:
             if worker.state == STARTING:
                 # semantics §9: Init is limited to 10 s; AWS then retries it inside the invoke, under the function
                 # timeout, which such an Init cannot meet either. Reported as that invoke's timeout.
-                init_ms = self.policy.init_timeout_s * 1000.0
+                init_ms = (now - worker.spawned_at) * 1000.0 if request.init_only else self.policy.init_timeout_s * 1e3
                 logs = (*logs, reports.init_report_line(init_ms, "timeout"))
             else:
                 init_ms = None if worker.init_reported else worker.init_ms
@@ -546,6 +622,7 @@ class PythonExecutor:
         worker.close_fds()
         if self._workers.get(worker.env_id) is worker:
             del self._workers[worker.env_id]
+            self._provisioned.discard(worker.env_id)
         self._free_slots.append(worker.slot)
         self.sandbox.remove(worker.layout)
 

@@ -19,7 +19,7 @@ const ENV_STEP = 16;
 const ENV_PER_ROW = Math.floor((COL.env.w - 12) / ENV_STEP);
 const ENV_ROWS = 3;
 const MIN_FONT = 10; // px: the smallest a long source line may shrink to before it is cut
-const ENV_ORDER = ["Provisioned", "Busy", "Initializing", "Ready", "Reset"];
+const ENV_ORDER = ["Provisioned", "Provisioning", "Busy", "Initializing", "Ready", "Reset"];
 const ASYNC_KINDS = new Set(["s3", "sns", "events", "eventbridge", "destination", "async"]);
 const SYNC_KINDS = new Set(["sdk", "cli", "traffic", "console"]);
 
@@ -521,7 +521,7 @@ function outcomeKey(outcome) {
 }
 
 function stateLabel(state) {
-  return { Ready: "idle warm", Busy: "busy", Initializing: "cold-starting", Provisioned: "provisioned", Reset: "resetting" }[state] || state.toLowerCase();
+  return { Ready: "idle warm", Busy: "busy", Initializing: "cold-starting", Provisioned: "provisioned", Provisioning: "provisioning (Init at allocation)", Reset: "resetting" }[state] || state.toLowerCase();
 }
 
 // Attempts: the frames count every call from a source, a throttled or retried one included.

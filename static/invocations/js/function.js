@@ -119,6 +119,8 @@ function onFrame(frame) {
   const gauges = frame.gauges;
   if (gauges) {
     concurrency = gauges.concurrency?.[name] || 0;
+    const spillover = q('[data-stat="spillover"]');
+    if (spillover) spillover.textContent = fmt(gauges.spillover?.[name] || 0);
     clock.update({ sim_time: gauges.sim_time, factor: gauges.clock?.factor, paused: gauges.clock?.paused });
   } else if (frame.sim_time) {
     clock.update({ sim_time: frame.sim_time });

@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+import math
 import random
 import time
 
 import pytest
 
 from invocations.engine.clock import RealtimeClock
-from invocations.engine.config import FunctionConfig
-from invocations.engine.events import ColdStartBegan, EnvironmentStateChanged, EnvState, ListSink
+from invocations.engine.config import AliasConfig, FunctionConfig
+from invocations.engine.events import (
+    ColdStartBegan,
+    EnvironmentStateChanged,
+    EnvState,
+    ListSink,
+    ProvisionedConcurrencyChanged,
+)
 from invocations.engine.options import EngineOptions
 from invocations.engine.outcomes import Outcome
 from invocations.engine.simulator import Engine
@@ -126,3 +133,79 @@ def test_a_reclaimed_environment_stops_its_process(live):
     step_until(engine, executor, lambda: executor.stats()["processes"] == 0)
     again = invoke(engine, executor, {"n": 2})
     assert again.cold_start is True and again.init_ms is not None
+
+
+PROVISIONED = """
+import os, time
+INIT_TYPE = os.environ["AWS_LAMBDA_INITIALIZATION_TYPE"]
+STARTED = time.time()  # module init: when the environment was allocated, not when it was invoked
+print("module loaded")
+def handler(event, context):
+    return {"init_type": INIT_TYPE, "started": STARTED}
+"""
+
+
+def test_a_provisioned_real_handler_imports_its_module_at_allocation_and_serves_without_init(lam):
+    # semantics §9: Init at allocation (IN_PROGRESS until then), invokes without Init Duration or billed Init,
+    # AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency; spillover is on-demand with a cold start
+
+    executor = PythonExecutor(max_processes=4)
+    events = ListSink()
+    engine = Engine(RealtimeClock(factor=1.0), random.Random(7), sink=Both(events, executor),
+                    executors={"python": executor})  # fmt: skip
+    try:
+        version = lam.config(PROVISIONED, timeout_s=2.0)
+        engine.put_function(
+            FunctionConfig(
+                "hello", versions={"$LATEST": version, "1": version}, aliases={"live": AliasConfig("1")},
+                provisioned={"live": 1},
+            )
+        )  # fmt: skip
+        step_until(engine, executor, lambda: events.of_type(ProvisionedConcurrencyChanged)[-1].status == "READY")
+        allocated_at = time.time()
+        assert executor.stats()["processes"] == 1
+        assert [e.state for e in events.of_type(EnvironmentStateChanged)] == [EnvState.INITIALIZING, EnvState.READY]
+        assert [e.status for e in events.of_type(ProvisionedConcurrencyChanged)] == ["IN_PROGRESS", "READY"]
+
+        results = []
+        engine.invoke_sync("hello:live", {}, on_complete=results.append)
+        engine.invoke_sync("hello:live", {}, on_complete=results.append)
+        step_until(engine, executor, lambda: len(results) == 2)
+        served, spilled = sorted(results, key=lambda r: r.cold_start)
+        assert served.payload["init_type"] == "provisioned-concurrency"
+        assert served.payload["started"] < allocated_at  # the module ran before the invoke
+        assert (served.cold_start, served.init_ms) == (False, None)
+        assert not any("INIT_START" in line or "Init Duration" in line for line in served.log_lines())
+        assert "module loaded" not in served.log_lines()
+        assert served.billed_ms == max(1, math.ceil(served.duration_ms))
+        assert spilled.payload["init_type"] == "on-demand"
+        assert spilled.cold_start and spilled.init_ms > 0
+        assert "\tInit Duration: " in spilled.log_lines()[-1]
+        assert engine.spillover_invocations == {"hello": 1}
+    finally:
+        executor.close()
+
+
+def test_a_provisioned_real_handler_whose_module_fails_to_import_makes_the_config_failed(lam):
+    # semantics §9: Status FAILED; invokes then run on-demand
+
+    executor = PythonExecutor(max_processes=2)
+    events = ListSink()
+    engine = Engine(RealtimeClock(factor=1.0), random.Random(7), sink=Both(events, executor),
+                    executors={"python": executor})  # fmt: skip
+    try:
+        version = lam.config("raise RuntimeError('no database')\ndef handler(e, c):\n    return 1\n")
+        engine.put_function(
+            FunctionConfig(
+                "broken", versions={"$LATEST": version, "1": version}, aliases={"live": AliasConfig("1")},
+                provisioned={"live": 1},
+            )
+        )  # fmt: skip
+        step_until(engine, executor, lambda: events.of_type(ProvisionedConcurrencyChanged)[-1].status == "FAILED")
+        assert [e.state for e in events.of_type(EnvironmentStateChanged)] == [
+            EnvState.INITIALIZING,
+            EnvState.RECLAIMED,
+        ]
+        step_until(engine, executor, lambda: executor.stats()["processes"] == 0)
+    finally:
+        executor.close()
