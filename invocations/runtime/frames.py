@@ -34,12 +34,24 @@ MAX_LIST = 20  # a batch event may name 10,000 record ids; a frame carries the f
 class FunctionTally:
     """What one function did during one frame."""
 
-    __slots__ = ("edges", "outcomes", "throttles", "cold_starts", "provisioned", "durations", "seen", "invocations")
+    __slots__ = (
+        "edges",
+        "outcomes",
+        "throttles",
+        "throttled_by",
+        "cold_starts",
+        "provisioned",
+        "durations",
+        "seen",
+        "invocations",
+    )
 
     def __init__(self) -> None:
         self.edges: Counter[str] = Counter()
         self.outcomes: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.throttles: Counter[str] = Counter()
+        # "<InvocationType>:<source>": a sync caller got a 429, an async event went back to its queue.
+        self.throttled_by: Counter[str] = Counter()
         self.cold_starts = 0
         self.provisioned = 0
         self.durations: list[float] = []
@@ -53,6 +65,7 @@ class FunctionTally:
             "edges": dict(self.edges),
             "by_version": {v: dict(c) for v, c in self.outcomes.items()},
             "throttles": dict(self.throttles),
+            "throttled_by": dict(self.throttled_by),
             "cold_starts": self.cold_starts,
             "provisioned": self.provisioned,
             "duration_p50": _percentile(ordered, 0.50),
@@ -86,6 +99,7 @@ class FrameAggregator:
         elif type(event) is Throttled:
             tally = self._functions[event.function]
             tally.throttles[event.reason] += 1
+            tally.throttled_by[f"{event.invocation_type}:{event.source}"] += 1
             tally.edges[f"{event.source}->{event.qualifier}"] += 1
             slot = self._sample_slot()
             if slot >= 0:
@@ -99,6 +113,7 @@ class FrameAggregator:
                         "version": event.version,
                         "outcome": "Throttled",
                         "reason": event.reason,
+                        "invocation_type": str(event.invocation_type),
                         "cold": False,
                         "request_id": event.request_id,
                     },
@@ -151,6 +166,7 @@ class FrameAggregator:
                 "env_id": event.env_id,
                 "duration_ms": round(result.duration_ms, 2),
                 "attempt": event.attempt,
+                "invocation_type": str(event.invocation_type),
                 "request_id": result.request_id,
             },
         )

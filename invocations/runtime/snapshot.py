@@ -90,6 +90,7 @@ def pending_retries(client: redis.Redis, function: str) -> list[dict[str, Any]]:
                 "attempts": item.attempts,
                 "retry_at": due,
                 "cause": _retry_cause(item),
+                "backoff": item.backoff or None,  # a refusal's backoff (1 s doubling), none after a function error
             }
         )
     return facts

@@ -18,6 +18,7 @@ const ENV_SIZE = 13;
 const ENV_STEP = 16;
 const ENV_PER_ROW = Math.floor((COL.env.w - 12) / ENV_STEP);
 const ENV_ROWS = 3;
+const ASYNC_H = 124; // the async queue node: five lines, then its retry loop
 const MIN_FONT = 10; // px: the smallest a long source line may shrink to before it is cut
 const ENV_ORDER = ["Provisioned", "Busy", "Initializing", "Ready", "Reset"];
 const ASYNC_KINDS = new Set(["s3", "sns", "events", "eventbridge", "destination", "async"]);
@@ -70,7 +71,8 @@ export class Diagram {
     const invokers = [];
     const addInvoker = (id, h, cls, lines, targets, extra = "") => {
       parts.push(node(id, COL.inv.x, y, COL.inv.w, h, `invoker ${cls}`, lines, extra));
-      parts.push(`<text class="throttle-mark" x="${COL.inv.x + COL.inv.w - 8}" y="${y + 18}" text-anchor="end" data-k="thr:${esc(id)}"></text>`);
+      // The async queue says its throttles on a line of its own (they are re-queued, no caller sees a 429).
+      if (id !== "async") parts.push(`<text class="throttle-mark" x="${COL.inv.x + COL.inv.w - 8}" y="${y + 18}" text-anchor="end" data-k="thr:${esc(id)}"></text>`);
       anchors.set(`inv:${id}`, { x: COL.inv.x + COL.inv.w, y: y + Math.min(h / 2, 24), y0: y, h });
       invokers.push({ id, targets });
       y += h + GAP;
@@ -92,12 +94,15 @@ export class Diagram {
       lines.push([sourceCount(source, 0), `src:${i}`]);
       addInvoker(`async-src:${i}`, 12 + lines.length * 17, `async-source ${source.kind}`, lines, []);
     });
-    const retryLoop = `<path class="retry-loop" d="M${COL.inv.x + 200},${y + 72} C${COL.inv.x + 200},${y + 96} ${COL.inv.x + 60},${y + 96} ${COL.inv.x + 60},${y + 72}" marker-end="url(#arrow)"/>`;
+    // The retry loop under the queue's lines: failed and throttled attempts go round it back into the queue.
+    const loopTop = y + ASYNC_H - 26;
+    const retryLoop = `<path class="retry-loop" d="M${COL.inv.x + 200},${loopTop} C${COL.inv.x + 200},${loopTop + 22} ${COL.inv.x + 60},${loopTop + 22} ${COL.inv.x + 60},${loopTop}" marker-end="url(#arrow)"/>`;
     const asyncY = y;
-    addInvoker("async", 96, "async-queue", [
+    addInvoker("async", ASYNC_H, "async-queue", [
       "Async event queue (internal)",
       ["waiting 0 · in flight 0", "async-depth"],
       ["no retries scheduled", "async-retry"],
+      ["", "thr:async", "throttle-line"],
       ["", "async-dropped"],
     ], asyncTargets.length ? asyncTargets : ["$LATEST"], retryLoop);
     t.invokers.async.forEach((source, i) => {
@@ -270,7 +275,7 @@ export class Diagram {
       const m = this.topology.invokers.mappings.find((x) => x.kind === source || (source === "kinesis" && x.kind !== "sqs"));
       if (m) return `esm:${m.uuid}`;
     }
-    if (ASYNC_KINDS.has(source) || sample.attempt > 1) return "async";
+    if (ASYNC_KINDS.has(source) || sample.attempt > 1 || sample.invocation_type === "Event") return "async";
     if (source.startsWith("apigateway") || source.startsWith("api")) {
       const stage = this.topology.invokers.api_stages.find((s) => s.qualifier === sample.qualifier);
       if (stage) return `apigw:${stage.stage}`;
@@ -312,9 +317,14 @@ export class Diagram {
     const version = sample.version || sample.qualifier || "$LATEST";
     const ver = this.anchors.get(`ver:${version}`) || this.anchors.get("ver:$LATEST");
     if (sample.outcome === "Throttled") {
-      // Rejected at the concurrency check: the 429 goes back to the caller (or the event back to its queue).
+      // Rejected at the concurrency check: the 429 goes back to the caller; an async event goes back to its
+      // queue and round the retry loop (it waits out its backoff there).
       const turn = alias ? [alias.right, alias.y] : [ver.x, ver.y];
       pts.push(turn, [inv.x, inv.y]);
+      if (this.invokerFor(sample) === "async") {
+        const loopTop = inv.y0 + inv.h - 26;
+        pts.push([COL.inv.x + 200, loopTop], [COL.inv.x + 130, loopTop + 17], [COL.inv.x + 60, loopTop]);
+      }
       return pts;
     }
     if (ver) pts.push([ver.x, ver.y], [ver.right, ver.y]);
@@ -335,8 +345,13 @@ export class Diagram {
           this.counts[`v:${version}`] = (this.counts[`v:${version}`] || 0) + n;
         }
       }
-      const throttles = Object.values(fn.throttles || {}).reduce((a, b) => a + b, 0);
-      this.counts.Throttled += throttles;
+      // The 429 outcome counts sync refusals only: a throttled async attempt is re-queued, nobody gets a 429.
+      for (const [key, n] of Object.entries(fn.throttled_by || {})) {
+        const [invocationType, source] = key.split(/:(.*)/s);
+        if (invocationType !== "Event") this.counts.Throttled += n;
+        const id = this.invokerFor({ source, invocation_type: invocationType });
+        this.throttleAt.set(id, { at: now, n: (this.throttleAt.get(id)?.n || 0) + n });
+      }
       for (const [edge, n] of Object.entries(fn.edges || {})) {
         const [from, to] = edge.split("->");
         const i = this.asyncSourceFor({ source: from, qualifier: to });
@@ -354,17 +369,15 @@ export class Diagram {
   }
 
   event(event, now) {
-    if (event.type === "Throttled") {
-      const id = this.invokerFor(event);
-      this.throttleAt.set(id, { at: now, n: (this.throttleAt.get(id)?.n || 0) + 1 });
-    } else if (event.type === "RetryScheduled") {
+    if (event.type === "RetryScheduled") {
       this.retries.scheduled(event);
     } else if (event.type === "AsyncEventProcessed") {
       this.retries.settled(event.request_id);
     } else if (event.type === "DeliveredToDLQ" || event.type === "DestinationDelivered") {
       this.delivered.set(event.arn, (this.delivered.get(event.arn) || 0) + 1);
+      if (event.kind !== "OnSuccess") this.retries.deliveredTo(event.request_id, shortArn(event.arn));
     } else if (event.type === "AsyncEventDropped") {
-      this.retries.settled(event.request_id);
+      this.retries.dropped(event);
       this.set("async-dropped", `dropped: ${event.condition || "expired"}`);
     } else if (event.type === "BatchFailed" && event.reason === "Throttled") {
       const m = this.topology.invokers.mappings.find((x) => event.esm && x.uuid === event.esm);
@@ -475,8 +488,12 @@ export class Diagram {
       const el = this.keys.get(`thr:${inv.id}`);
       if (!el) continue;
       const recent = mark && now - mark.at < 1500;
-      const label = inv.id === "async" ? "re-queued" : inv.id.startsWith("esm:") ? "poller backing off" : "429";
-      el.textContent = mark ? `${label} ×${fmt(mark.n)}` : "";
+      if (inv.id === "async") {
+        const backoff = this.retries.throttleBackoff();
+        el.textContent = mark ? `throttled ×${fmt(mark.n)}, re-queued${backoff ? ` · backoff ${backoff}` : ""}` : "";
+      } else {
+        el.textContent = mark ? `${inv.id.startsWith("esm:") ? "poller backing off" : "429"} ×${fmt(mark.n)}` : "";
+      }
       el.classList.toggle("flash", !!recent);
     }
     this.retries.prune(this.simNow);
