@@ -11,7 +11,16 @@ import random
 from collections import Counter, defaultdict
 from typing import Any
 
-from ..engine.events import Event, InvocationCompleted, Throttled, event_to_dict
+from ..engine.events import (
+    AsyncEventDropped,
+    DeliveredToDLQ,
+    DestinationDelivered,
+    Event,
+    InvocationCompleted,
+    Throttled,
+    event_to_dict,
+)
+from ..engine.sources.events import MessageRedriven, OnFailureRecordSent
 
 SAMPLE_SIZE = 24  # dots per frame
 DURATION_RESERVOIR = 256  # per function per frame, for p50/p95
@@ -44,6 +53,8 @@ class FunctionTally:
         "durations",
         "seen",
         "invocations",
+        "delivered",
+        "dropped",
     )
 
     def __init__(self) -> None:
@@ -57,6 +68,9 @@ class FunctionTally:
         self.durations: list[float] = []
         self.seen = 0
         self.invocations = 0
+        # Counted from every fact (the discrete list is capped): the server's totals add these up (totals.py).
+        self.delivered: Counter[str] = Counter()  # DLQ / destination ARN -> records sent there
+        self.dropped: Counter[str] = Counter()  # async events dropped, by condition
 
     def as_dict(self) -> dict[str, Any]:
         ordered = sorted(self.durations)
@@ -70,6 +84,8 @@ class FunctionTally:
             "provisioned": self.provisioned,
             "duration_p50": _percentile(ordered, 0.50),
             "duration_p95": _percentile(ordered, 0.95),
+            "delivered": dict(self.delivered),
+            "dropped": dict(self.dropped),
         }
 
 
@@ -89,6 +105,9 @@ class FrameAggregator:
         self._frequent = 0
         self._dropped = 0
         self._last_at: float | None = None
+        # Deliveries that name a mapping or a queue, not a function: the publisher finds their function.
+        self._mapping_delivered: Counter[tuple[str, str]] = Counter()  # (esm uuid, destination)
+        self._queue_delivered: Counter[tuple[str, str]] = Counter()  # (source queue ARN, its DLQ)
         self._done_first: float | None = None  # simulated times of the oldest and newest completion in the frame
         self._done_last: float | None = None
 
@@ -120,6 +139,15 @@ class FrameAggregator:
                 )
             self._discrete(event)
         else:
+            kind = type(event)
+            if kind is DeliveredToDLQ or kind is DestinationDelivered:
+                self._functions[event.function].delivered[event.arn] += 1
+            elif kind is AsyncEventDropped:
+                self._functions[event.function].dropped[event.condition] += 1
+            elif kind is MessageRedriven:
+                self._queue_delivered[(event.queue_arn, event.dead_letter_arn)] += 1
+            elif kind is OnFailureRecordSent:
+                self._mapping_delivered[(event.esm, event.destination)] += 1
             self._discrete(event)
 
     def _completed(self, event: InvocationCompleted) -> None:
@@ -204,7 +232,7 @@ class FrameAggregator:
             self._dropped += 1
 
     def empty(self) -> bool:
-        return not (self._functions or self._events or self._dropped)
+        return not (self._functions or self._events or self._dropped or self._queue_delivered)
 
     def flush(self) -> dict[str, Any]:
         """The frame so far, as JSON-ready data; the aggregator starts a new frame."""
@@ -219,6 +247,8 @@ class FrameAggregator:
             "samples": self._samples,
             "events": self._events,
             "events_dropped": self._dropped,
+            "mapping_delivered": [[esm, arn, n] for (esm, arn), n in self._mapping_delivered.items()],
+            "queue_delivered": [[queue, arn, n] for (queue, arn), n in self._queue_delivered.items()],
         }
         self._reset()
         return frame
@@ -231,7 +261,17 @@ def frame_for_function(frame: dict[str, Any], function: str) -> dict[str, Any]:
         "functions": {function: frame["functions"][function]} if function in frame["functions"] else {},
         "samples": [s for s in frame["samples"] if s.get("function") == function],
         "events": [e for e in frame["events"] if e.get("function") == function],
+        "totals": {function: frame["totals"][function]} if function in frame.get("totals", {}) else {},
     }
+
+
+def add_delivered(frame: dict[str, Any], function: str, arn: str, n: int) -> None:
+    """Count `n` records a mapping or its queue sent to `arn` as `function`'s (the publisher knows whose)."""
+    functions = frame["functions"]
+    if function not in functions:
+        functions[function] = FunctionTally().as_dict()
+    delivered = functions[function]["delivered"]
+    delivered[arn] = delivered.get(arn, 0) + n
 
 
 def _percentile(ordered: list[float], q: float) -> float | None:

@@ -234,6 +234,10 @@ export class Diagram {
     }
     this.fitSources();
     this.envSignature.clear();
+    // Counts again for the new layout (an alias or a source may have come or gone).
+    const seen = this.totalsSeen;
+    this.totalsSeen = null;
+    if (seen) this.totals(seen);
     this.applyCounts();
     this.onLayout?.(height);
   }
@@ -335,31 +339,17 @@ export class Diagram {
     return pts;
   }
 
+  // A frame: what changed just now (the observed split over the last 10 s, which invoker was refused). The node
+  // counts come from the server's totals since the simulation started (totals()), not from adding frames up.
   frame(fn, events, gauges, now, simNow = null) {
     if (!this.topology) return;
     if (simNow !== null) this.simNow = simNow;
     if (fn) {
-      for (const [version, outcomes] of Object.entries(fn.by_version || {})) {
-        for (const [outcome, n] of Object.entries(outcomes)) {
-          this.counts[outcomeKey(outcome)] = (this.counts[outcomeKey(outcome)] || 0) + n;
-          this.counts[`v:${version}`] = (this.counts[`v:${version}`] || 0) + n;
-        }
-      }
-      // The 429 outcome counts sync refusals only: a throttled async attempt is re-queued, nobody gets a 429.
-      for (const [key, n] of Object.entries(fn.throttled_by || {})) {
-        const [invocationType, source] = key.split(/:(.*)/s);
-        if (invocationType !== "Event") this.counts.Throttled += n;
-        const id = this.invokerFor({ source, invocation_type: invocationType });
-        this.throttleAt.set(id, { at: now, n: (this.throttleAt.get(id)?.n || 0) + n });
-      }
-      for (const [edge, n] of Object.entries(fn.edges || {})) {
-        const [from, to] = edge.split("->");
-        const i = this.asyncSourceFor({ source: from, qualifier: to });
-        if (i >= 0) this.counts[`src:${i}`] = (this.counts[`src:${i}`] || 0) + n;
+      for (const key of Object.keys(fn.throttled_by || {})) {
+        const id = this.invokerFor(throttledBy(key));
+        this.throttleAt.set(id, { ...this.throttleAt.get(id), at: now });
       }
       for (const [alias, split] of Object.entries(aliasTraffic(fn.edges, this.topology.aliases))) {
-        this.counts[`a:${alias}`] = (this.counts[`a:${alias}`] || 0) + split.executed;
-        this.counts[`athr:${alias}`] = (this.counts[`athr:${alias}`] || 0) + split.throttled;
         for (const [version, n] of Object.entries(split.byVersion)) this.observed.push({ at: now, alias, version, n });
       }
     }
@@ -368,20 +358,56 @@ export class Diagram {
     this.applyCounts(now);
   }
 
+  // The server's totals since the simulation started (runtime/totals.py), from a snapshot or a frame; an older
+  // copy than the one shown (fewer frames folded in) is ignored.
+  totals(t) {
+    if (!t || !this.topology || (this.totalsSeen && (t.frames || 0) < (this.totalsSeen.frames || 0))) return;
+    this.totalsSeen = t;
+    const counts = { Success: 0, Error: 0, Timeout: 0, Throttled: 0 };
+    const add = (key, n) => { counts[key] = (counts[key] || 0) + n; };
+    for (const [version, outcomes] of Object.entries(t.by_version || {})) {
+      for (const [outcome, n] of Object.entries(outcomes)) {
+        add(outcomeKey(outcome), n);
+        if (outcome !== "Throttled") add(`v:${version}`, n);
+      }
+    }
+    // The 429 outcome counts sync refusals only: a throttled async attempt is re-queued, nobody gets a 429.
+    const refused = new Map();
+    for (const [key, n] of Object.entries(t.throttled_by || {})) {
+      const by = throttledBy(key);
+      if (by.invocation_type !== "Event") add("Throttled", n);
+      const id = this.invokerFor(by);
+      refused.set(id, (refused.get(id) || 0) + n);
+    }
+    for (const [id, n] of refused) this.throttleAt.set(id, { at: -Infinity, ...this.throttleAt.get(id), n });
+    for (const [edge, n] of Object.entries(t.edges || {})) {
+      const [from, to] = edge.split("->");
+      const i = this.asyncSourceFor({ source: from, qualifier: to });
+      if (i >= 0) add(`src:${i}`, n);
+    }
+    for (const [alias, split] of Object.entries(aliasTraffic(t.edges, this.topology.aliases))) {
+      add(`a:${alias}`, split.executed);
+      add(`athr:${alias}`, split.throttled);
+    }
+    this.counts = counts;
+    this.delivered = new Map(Object.entries(t.delivered || {}));
+    const dropped = Object.entries(t.dropped || {});
+    if (dropped.length) this.set("async-dropped", `dropped: ${dropped.map(([c, n]) => `${c} ×${fmt(n)}`).join(", ")}`);
+    this.applyCounts();
+  }
+
   event(event, now) {
     if (event.type === "RetryScheduled") {
       this.retries.scheduled(event);
     } else if (event.type === "AsyncEventProcessed") {
       this.retries.settled(event.request_id);
     } else if (event.type === "DeliveredToDLQ" || event.type === "DestinationDelivered") {
-      this.delivered.set(event.arn, (this.delivered.get(event.arn) || 0) + 1);
       if (event.kind !== "OnSuccess") this.retries.deliveredTo(event.request_id, shortArn(event.arn));
     } else if (event.type === "AsyncEventDropped") {
       this.retries.dropped(event);
-      this.set("async-dropped", `dropped: ${event.condition || "expired"}`);
     } else if (event.type === "BatchFailed" && event.reason === "Throttled") {
       const m = this.topology.invokers.mappings.find((x) => event.esm && x.uuid === event.esm);
-      if (m) this.throttleAt.set(`esm:${m.uuid}`, { at: now, n: (this.throttleAt.get(`esm:${m.uuid}`)?.n || 0) + 1 });
+      if (m) this.throttleAt.set(`esm:${m.uuid}`, { ...this.throttleAt.get(`esm:${m.uuid}`), at: now });
     }
   }
 
@@ -394,7 +420,7 @@ export class Diagram {
         const q = (g.queues || {})[m.arn];
         if (q) this.set(`q:${m.uuid}`, `visible ${fmt(q.visible)} · in flight ${fmt(q.in_flight)}${q.delayed ? ` · delayed ${fmt(q.delayed)}` : ""}`);
         const dlq = (g.queues || {})[m.dlq_arn];
-        if (m.dlq_arn) this.set(`dlq:${m.uuid}`, `DLQ ${m.dlq_name}: ${dlq ? fmt(dlq.visible) : "–"}`);
+        if (m.dlq_arn) this.set(`dlq:${m.uuid}`, `DLQ ${m.dlq_name}: ${dlq ? `${fmt(dlq.visible)} now` : "–"}`);
         const poller = (g.mappings || {})[m.uuid];
         if (poller && poller.pollers !== undefined) this.set(`esm-state:${m.uuid}`, `batch ${m.batch_size ?? 10} · ${poller.pollers} pollers`);
       } else {
@@ -484,7 +510,7 @@ export class Diagram {
       }
     }
     for (const inv of this.invokers || []) {
-      const mark = this.throttleAt.get(inv.id);
+      const mark = this.throttleAt.get(inv.id)?.n ? this.throttleAt.get(inv.id) : null; // n: from the totals
       const el = this.keys.get(`thr:${inv.id}`);
       if (!el) continue;
       const recent = mark && now - mark.at < 1500;
@@ -530,6 +556,12 @@ export function aliasTraffic(edges, aliases) {
   }
   for (const e of Object.values(out)) e.throttled = Math.max(0, e.calls - e.executed);
   return out;
+}
+
+// A throttled_by key, "<InvocationType>:<source>", as the sample invokerFor() expects.
+function throttledBy(key) {
+  const [invocationType, source] = key.split(/:(.*)/s);
+  return { source, invocation_type: invocationType };
 }
 
 function outcomeKey(outcome) {

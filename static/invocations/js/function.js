@@ -2,7 +2,7 @@
 
 import { Charts } from "./charts.js";
 import { ClockView } from "./clock.js";
-import { appRoot, escapeHtml, fmt, getJSON, initProjectorMode, toast } from "./common.js";
+import { appRoot, escapeHtml, fmt, getJSON, initProjectorMode, simClock, toast } from "./common.js";
 import { bindForms, bindSliders, setSlider } from "./controls.js";
 import { asyncSourceDetail, Diagram, WIDTH } from "./diagram.js";
 import { Dots } from "./dots.js";
@@ -25,6 +25,7 @@ const totals = { invocations: 0, cold: 0, throttles: 0, errors: 0 };
 let p50 = null;
 let p95 = null;
 let concurrency = 0;
+let totalsFrames = null; // how many frames the totals shown had folded in (older copies are ignored)
 
 async function loadTopology() {
   try {
@@ -123,14 +124,9 @@ function onFrame(frame) {
   } else if (frame.sim_time) {
     clock.update({ sim_time: frame.sim_time });
   }
+  applyTotals(frame.totals?.[name]);
   if (fn) {
-    totals.invocations += fn.invocations;
-    totals.cold += fn.cold_starts || 0;
     const throttles = Object.values(fn.throttles || {}).reduce((a, b) => a + b, 0);
-    totals.throttles += throttles;
-    for (const outcomes of Object.values(fn.by_version || {})) {
-      for (const [outcome, n] of Object.entries(outcomes)) if (outcome !== "Success") totals.errors += n;
-    }
     if (fn.duration_p50 !== null) p50 = fn.duration_p50;
     if (fn.duration_p95 !== null) p95 = fn.duration_p95;
     rate.add(frame.sim_time ?? gauges?.sim_time, fn.invocations, throttles);
@@ -139,6 +135,22 @@ function onFrame(frame) {
   buckets.add(frame.sim_time ?? gauges?.sim_time, fn, gauges ? concurrency : null);
   diagram.frame(fn, frame.events, gauges, now, clock.now());
   if (frame.samples?.length && diagram.topology) dots.add(frame.samples, (s) => diagram.path(s));
+}
+
+// The counts since the simulation started, as the server keeps them (runtime/totals.py): the same after a reload.
+function applyTotals(t) {
+  if (!t || (totalsFrames !== null && (t.frames || 0) < totalsFrames)) return;
+  totalsFrames = t.frames || 0;
+  totals.invocations = t.invocations || 0;
+  totals.cold = t.cold_starts || 0;
+  totals.throttles = Object.values(t.throttled_by || {}).reduce((a, b) => a + b, 0);
+  totals.errors = 0;
+  for (const outcomes of Object.values(t.by_version || {})) {
+    for (const [outcome, n] of Object.entries(outcomes)) if (outcome !== "Success" && outcome !== "Throttled") totals.errors += n;
+  }
+  diagram.totals(t);
+  const since = q("[data-totals-since]");
+  if (since && t.since) since.textContent = simClock(t.since);
 }
 
 function onEvent(event) {
@@ -256,6 +268,7 @@ new LiveSocket(root.dataset.wsPath, {
     snapshots += 1;
     if (snapshots > 1) loadHistory();
     diagram.retries.load(snapshot.pending_retries);
+    applyTotals(snapshot.totals);
     clock.update({ factor: snapshot.account.clock_factor, paused: snapshot.account.clock_paused });
     const fn = snapshot.functions?.[0];
     if (fn && diagram.topology) {
