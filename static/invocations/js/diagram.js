@@ -78,7 +78,7 @@ export class Diagram {
       y += h + GAP;
     };
     const aliasNames = t.aliases.map((a) => a.name);
-    addInvoker("sdk", 44, "sync", ["SDK / CLI (sync)", ["RequestResponse · 429 when throttled", "sdk-note"]], aliasNames.length ? aliasNames : ["$LATEST"]);
+    addInvoker("sdk", 44, "sync", ["SDK / CLI (sync)", ["RequestResponse · 429 if throttled", null, "sdk-note"]], aliasNames.length ? aliasNames : ["$LATEST"]);
     for (const stage of t.invokers.api_stages) {
       addInvoker(`apigw:${stage.stage}`, 44, "sync", [`API Gateway ${stage.api}`, `stage ${stage.stage} → ${stage.qualifier || "$LATEST"}`], [stage.qualifier || "$LATEST"]);
     }
@@ -175,7 +175,9 @@ export class Diagram {
         edges.push(`<path class="edge weight ${kind}" data-k="wedge:${esc(alias.name)}:${esc(version)}" d="${curve(from.x, from.y, COL.ver.x, to)}" stroke-width="${width}"/>`);
         // A quarter of the way along the curve, so labels of different aliases do not pile up at a version.
         const lx = 0.703 * from.x + 0.297 * COL.ver.x + 6;
-        const ly = 0.844 * from.y + 0.156 * to + (kind === "primary" ? -5 : 13);
+        // Two short lines (configured, then observed) so the label ends before the version node's text; above
+        // the curve for the primary version, below it for the additional one.
+        const ly = 0.844 * from.y + 0.156 * to + (kind === "primary" ? -17 : 13);
         parts.push(`<text class="edge-label" x="${lx}" y="${ly}" data-k="wlabel:${esc(alias.name)}:${esc(version)}">${Math.round(w * 100)}% configured</text>`);
       }
       ay += h + GAP;
@@ -248,6 +250,7 @@ export class Diagram {
   fitSources() {
     this.fitLines('[data-node^="async-src:"] text:not([data-k])', COL.inv.w - 20);
     this.fitLines(".chain-line", COL.out.w - 20);
+    this.fitLines(".sdk-note", COL.inv.w - 20);
   }
 
   fitLines(selector, room) {
@@ -265,6 +268,15 @@ export class Diagram {
         el.textContent = `${text}…`;
       }
     }
+  }
+
+  // An edge label of one or two lines; its text reads "95% configured· 97% observed" as a whole.
+  edgeLabel(key, first, second) {
+    const el = this.keys.get(key);
+    if (!el || el.dataset.shown === `${first}|${second}`) return;
+    el.dataset.shown = `${first}|${second}`;
+    const x = el.getAttribute("x");
+    el.innerHTML = second ? `<tspan x="${x}">${esc(first)}</tspan><tspan x="${x}" dy="12">${esc(second)}</tspan>` : esc(first);
   }
 
   set(key, text) {
@@ -430,7 +442,7 @@ export class Diagram {
           const shard = mapping.shards[shardId];
           const lane = this.keys.get(`lane:${m.uuid}:${i}`);
           lane?.classList.toggle("blocked", !!shard.blocked);
-          const short = shardId.replace(/^shardId-0*/, "shard ");
+          const short = shardLabel(shardId);
           this.set(`lanetext:${m.uuid}:${i}`, shard.blocked
             ? `${short}: BLOCKED at ${shard.checkpoint ?? "start"} · age ${fmt(shard.iterator_age, 1)}s`
             : `${short}: at ${shard.checkpoint ?? "start"} · age ${fmt(shard.iterator_age, 1)}s`);
@@ -505,8 +517,7 @@ export class Diagram {
       const total = seen.reduce((a, o) => a + o.n, 0);
       for (const [version, w] of [[alias.function_version, 1 - weight], ...(extra ? [[extra, weight]] : [])]) {
         const n = seen.filter((o) => o.version === version).reduce((a, o) => a + o.n, 0);
-        const observed = total ? ` · ${Math.round((n / total) * 100)}% observed` : "";
-        this.set(`wlabel:${alias.name}:${version}`, `${Math.round(w * 100)}% configured${observed}`);
+        this.edgeLabel(`wlabel:${alias.name}:${version}`, `${Math.round(w * 100)}% configured`, total ? `· ${Math.round((n / total) * 100)}% observed` : "");
       }
     }
     for (const inv of this.invokers || []) {
@@ -516,7 +527,7 @@ export class Diagram {
       const recent = mark && now - mark.at < 1500;
       if (inv.id === "async") {
         const backoff = this.retries.throttleBackoff();
-        el.textContent = mark ? `throttled ×${fmt(mark.n)}, re-queued${backoff ? ` · backoff ${backoff}` : ""}` : "";
+        el.textContent = mark ? `throttled ×${fmt(mark.n)}${backoff ? ` · backoff ${backoff}` : " · re-queued"}` : "";
       } else {
         el.textContent = mark ? `${inv.id.startsWith("esm:") ? "poller backing off" : "429"} ×${fmt(mark.n)}` : "";
       }
@@ -556,6 +567,12 @@ export function aliasTraffic(edges, aliases) {
   }
   for (const e of Object.values(out)) e.throttled = Math.max(0, e.calls - e.executed);
   return out;
+}
+
+// "shardId-000000000000" → "shard 0" (stripping the zeros alone left shard 0 with no number at all).
+export function shardLabel(shardId) {
+  const digits = /^shardId-(\d+)$/.exec(shardId);
+  return digits ? `shard ${Number(digits[1])}` : shardId;
 }
 
 // A throttled_by key, "<InvocationType>:<source>", as the sample invokerFor() expects.

@@ -31,6 +31,7 @@ async function loadTopology() {
   try {
     const topology = await getJSON(root.dataset.topologyUrl);
     diagram.render(topology);
+    fitDiagram();
     refreshSelects(topology);
     dots.resize();
     renderDestinations();
@@ -44,6 +45,21 @@ function reloadTopologySoon() {
   clearTimeout(topologyTimer);
   topologyTimer = setTimeout(loadTopology, 150);
 }
+
+// Projector mode: the diagram as large as the first screen lets it be, all of it above the fold (the room under the
+// header and tiles, at its own aspect ratio). Otherwise it takes the page's width.
+function fitDiagram() {
+  if (!diagram.height) return;
+  if (!document.documentElement.classList.contains("projector")) {
+    svg.style.width = "";
+    return;
+  }
+  const top = svg.getBoundingClientRect().top + window.scrollY;
+  const room = window.innerHeight - top - 6;
+  const width = Math.min(q("[data-diagram-wrap]").clientWidth, (Math.max(room, 200) * WIDTH) / diagram.height);
+  svg.style.width = `${Math.floor(width)}px`;
+}
+window.addEventListener("resize", () => { fitDiagram(); dots.resize(); });
 
 function refreshSelects(topology) {
   const fill = (select, values, keepFirst) => {
@@ -149,8 +165,9 @@ function applyTotals(t) {
     for (const [outcome, n] of Object.entries(outcomes)) if (outcome !== "Success" && outcome !== "Throttled") totals.errors += n;
   }
   diagram.totals(t);
+  renderStats(); // the tiles and the diagram show the same totals at the same moment
   const since = q("[data-totals-since]");
-  if (since && t.since) since.textContent = simClock(t.since);
+  if (since && t.since) since.textContent = `at ${simClock(t.since)} simulated`;
 }
 
 function onEvent(event) {
@@ -255,7 +272,7 @@ initProjectorMode((large) => {
   charts.large = large;
   buckets.dirty = true;
   chartsShown = false;
-  requestAnimationFrame(() => { dots.resize(); if (diagram.topology) diagram.fitSources(); });
+  requestAnimationFrame(() => { fitDiagram(); dots.resize(); if (diagram.topology) diagram.fitSources(); });
 });
 // The history may take a second or two on a busy SQLite: the live stream does not wait for it (Buckets.load
 // replaces the seconds the history covers, so nothing is counted twice).

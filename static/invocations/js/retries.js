@@ -10,6 +10,11 @@ const GRACE_S = 30; // simulated seconds past the retry time before an unsettled
 
 export const DROPPED_SHOWN = 5; // dropped events listed after the pending ones
 
+// 1, 2, 4 … or 1.5: no ".0" on whole numbers.
+function seconds(n) {
+  return Number.isInteger(n) ? String(n) : fmt(n, n < 10 ? 1 : 0);
+}
+
 export class PendingRetries {
   constructor() {
     this.items = new Map(); // request id -> the latest RetryScheduled; insertion order = scheduling order
@@ -45,7 +50,7 @@ export class PendingRetries {
     const throttled = [...this.items.values()].filter((r) => r.cause !== "FunctionError" && r.backoff);
     if (!throttled.length) return "";
     const latest = throttled.at(-1).backoff;
-    return latest >= 60 ? `${fmt(latest / 60, 1)} min` : `${fmt(latest, latest < 10 ? 1 : 0)} s`;
+    return latest >= 60 ? `${seconds(latest / 60)} min` : `${seconds(latest)} s`;
   }
 
   // A snapshot's list (the queue as it is now) replaces what the events said; the latest due ends up first.
@@ -86,7 +91,7 @@ export class PendingRetries {
     const shown = this.newest();
     const html = shown.map((r) => {
       const due = simNow !== null && simNow !== undefined && r.retry_at <= simNow;
-      const backoff = r.cause !== "FunctionError" && r.backoff ? ` (backoff ${fmt(r.backoff, r.backoff < 10 ? 1 : 0)} s)` : "";
+      const backoff = r.cause !== "FunctionError" && r.backoff ? ` (backoff ${seconds(r.backoff)} s)` : "";
       return `<li data-retry="${escapeHtml(r.request_id)}">attempt ${r.attempts + 1} ${due ? "due since" : "at"} ` +
         `<time>${simClock(r.retry_at)}</time> · ${escapeHtml(r.cause)}${backoff} · <code>…${escapeHtml(r.request_id.slice(-12))}</code></li>`;
     }).join("");
