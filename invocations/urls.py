@@ -9,6 +9,7 @@ app_name = "invocations"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("functions/<str:name>/", views.function_detail, name="function"),
     # Reads (anyone)
     path("dashboard/api/functions/<str:name>/topology", api.function_topology, name="api-topology"),

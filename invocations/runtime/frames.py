@@ -11,7 +11,16 @@ import random
 from collections import Counter, defaultdict
 from typing import Any
 
-from ..engine.events import Event, InvocationCompleted, Throttled, event_to_dict
+from ..engine.events import (
+    AsyncEventDropped,
+    DeliveredToDLQ,
+    DestinationDelivered,
+    Event,
+    InvocationCompleted,
+    Throttled,
+    event_to_dict,
+)
+from ..engine.sources.events import MessageRedriven, OnFailureRecordSent
 
 SAMPLE_SIZE = 24  # dots per frame
 DURATION_RESERVOIR = 256  # per function per frame, for p50/p95
@@ -34,17 +43,34 @@ MAX_LIST = 20  # a batch event may name 10,000 record ids; a frame carries the f
 class FunctionTally:
     """What one function did during one frame."""
 
-    __slots__ = ("edges", "outcomes", "throttles", "cold_starts", "provisioned", "durations", "seen", "invocations")
+    __slots__ = (
+        "edges",
+        "outcomes",
+        "throttles",
+        "throttled_by",
+        "cold_starts",
+        "provisioned",
+        "durations",
+        "seen",
+        "invocations",
+        "delivered",
+        "dropped",
+    )
 
     def __init__(self) -> None:
         self.edges: Counter[str] = Counter()
         self.outcomes: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.throttles: Counter[str] = Counter()
+        # "<InvocationType>:<source>": a sync caller got a 429, an async event went back to its queue.
+        self.throttled_by: Counter[str] = Counter()
         self.cold_starts = 0
         self.provisioned = 0
         self.durations: list[float] = []
         self.seen = 0
         self.invocations = 0
+        # Counted from every fact (the discrete list is capped): the server's totals add these up (totals.py).
+        self.delivered: Counter[str] = Counter()  # DLQ / destination ARN -> records sent there
+        self.dropped: Counter[str] = Counter()  # async events dropped, by condition
 
     def as_dict(self) -> dict[str, Any]:
         ordered = sorted(self.durations)
@@ -53,10 +79,13 @@ class FunctionTally:
             "edges": dict(self.edges),
             "by_version": {v: dict(c) for v, c in self.outcomes.items()},
             "throttles": dict(self.throttles),
+            "throttled_by": dict(self.throttled_by),
             "cold_starts": self.cold_starts,
             "provisioned": self.provisioned,
             "duration_p50": _percentile(ordered, 0.50),
             "duration_p95": _percentile(ordered, 0.95),
+            "delivered": dict(self.delivered),
+            "dropped": dict(self.dropped),
         }
 
 
@@ -76,6 +105,9 @@ class FrameAggregator:
         self._frequent = 0
         self._dropped = 0
         self._last_at: float | None = None
+        # Deliveries that name a mapping or a queue, not a function: the publisher finds their function.
+        self._mapping_delivered: Counter[tuple[str, str]] = Counter()  # (esm uuid, destination)
+        self._queue_delivered: Counter[tuple[str, str]] = Counter()  # (source queue ARN, its DLQ)
         self._done_first: float | None = None  # simulated times of the oldest and newest completion in the frame
         self._done_last: float | None = None
 
@@ -86,6 +118,7 @@ class FrameAggregator:
         elif type(event) is Throttled:
             tally = self._functions[event.function]
             tally.throttles[event.reason] += 1
+            tally.throttled_by[f"{event.invocation_type}:{event.source}"] += 1
             tally.edges[f"{event.source}->{event.qualifier}"] += 1
             slot = self._sample_slot()
             if slot >= 0:
@@ -99,12 +132,22 @@ class FrameAggregator:
                         "version": event.version,
                         "outcome": "Throttled",
                         "reason": event.reason,
+                        "invocation_type": str(event.invocation_type),
                         "cold": False,
                         "request_id": event.request_id,
                     },
                 )
             self._discrete(event)
         else:
+            kind = type(event)
+            if kind is DeliveredToDLQ or kind is DestinationDelivered:
+                self._functions[event.function].delivered[event.arn] += 1
+            elif kind is AsyncEventDropped:
+                self._functions[event.function].dropped[event.condition] += 1
+            elif kind is MessageRedriven:
+                self._queue_delivered[(event.queue_arn, event.dead_letter_arn)] += 1
+            elif kind is OnFailureRecordSent:
+                self._mapping_delivered[(event.esm, event.destination)] += 1
             self._discrete(event)
 
     def _completed(self, event: InvocationCompleted) -> None:
@@ -151,6 +194,7 @@ class FrameAggregator:
                 "env_id": event.env_id,
                 "duration_ms": round(result.duration_ms, 2),
                 "attempt": event.attempt,
+                "invocation_type": str(event.invocation_type),
                 "request_id": result.request_id,
             },
         )
@@ -188,7 +232,7 @@ class FrameAggregator:
             self._dropped += 1
 
     def empty(self) -> bool:
-        return not (self._functions or self._events or self._dropped)
+        return not (self._functions or self._events or self._dropped or self._queue_delivered)
 
     def flush(self) -> dict[str, Any]:
         """The frame so far, as JSON-ready data; the aggregator starts a new frame."""
@@ -203,6 +247,8 @@ class FrameAggregator:
             "samples": self._samples,
             "events": self._events,
             "events_dropped": self._dropped,
+            "mapping_delivered": [[esm, arn, n] for (esm, arn), n in self._mapping_delivered.items()],
+            "queue_delivered": [[queue, arn, n] for (queue, arn), n in self._queue_delivered.items()],
         }
         self._reset()
         return frame
@@ -215,7 +261,17 @@ def frame_for_function(frame: dict[str, Any], function: str) -> dict[str, Any]:
         "functions": {function: frame["functions"][function]} if function in frame["functions"] else {},
         "samples": [s for s in frame["samples"] if s.get("function") == function],
         "events": [e for e in frame["events"] if e.get("function") == function],
+        "totals": {function: frame["totals"][function]} if function in frame.get("totals", {}) else {},
     }
+
+
+def add_delivered(frame: dict[str, Any], function: str, arn: str, n: int) -> None:
+    """Count `n` records a mapping or its queue sent to `arn` as `function`'s (the publisher knows whose)."""
+    functions = frame["functions"]
+    if function not in functions:
+        functions[function] = FunctionTally().as_dict()
+    delivered = functions[function]["delivered"]
+    delivered[arn] = delivered.get(arn, 0) + n
 
 
 def _percentile(ordered: list[float], q: float) -> float | None:

@@ -32,7 +32,7 @@ from ..engine.sources.context import MappingSpec, PollerContext
 from ..engine.sources.mapping import create_poller
 from ..models import BucketNotification, EventSourceMapping, MappingState, Queue, Stream
 from ..services import event_source_mapping_settle, simulation_clock_ensure
-from . import gauges
+from . import gauges, totals
 from .connection import CONFIG_VERSION, INBOX
 from .deferred_releases import DeferredReleases
 from .durable_acks import DurableAcks
@@ -122,6 +122,7 @@ class EngineHost:
         self.queue_arns: list[str] = []
         self.publisher.gauges = lambda: gauges.collect(self)
         self.publisher.gauges_io = lambda values: gauges.complete_from_redis(self, values)
+        self.publisher.totals_io = lambda frame: totals.fold(client, frame)
         self.publisher.send_in_background()  # frames leave on their own thread, never on this loop
         self.traffic = TrafficRunner(client, random.Random(rng.random()))
         self._config_version: bytes | None = None

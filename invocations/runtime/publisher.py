@@ -15,7 +15,7 @@ from channels.layers import get_channel_layer
 
 from ..engine.events import Event
 from .frame_sender import FrameSender
-from .frames import FrameAggregator, frame_for_function
+from .frames import FrameAggregator, add_delivered, frame_for_function
 
 ACCOUNT_GROUP = "lv.account"
 IDLE_FRAME_SECONDS = 1.0
@@ -38,6 +38,8 @@ class Publisher:
         # that sends, so those round trips stay off the host's loop too.
         self.gauges: Callable[[], dict[str, Any]] | None = None
         self.gauges_io: Callable[[dict[str, Any]], None] | None = None
+        # Adds the frame's tallies to the totals since the start and puts the sums in the frame (totals.py).
+        self.totals_io: Callable[[dict[str, Any]], None] | None = None
         self._layer = channel_layer or get_channel_layer()
         self.aggregator = FrameAggregator()
         self._sender: FrameSender | None = None
@@ -93,16 +95,29 @@ class Publisher:
                 touched |= set(gauges.get("reserved", {}))
                 self._last_everyone = now
             # Poller events name their mapping; the function page needs them too.
-            owners = {uuid: m["function"].split(":")[0] for uuid, m in gauges.get("mappings", {}).items()}
+            owners = {uuid: _function_name(m["function"]) for uuid, m in gauges.get("mappings", {}).items()}
             for event in frame["events"]:
                 if not event.get("function") and event.get("esm") in owners:
                     event["function"] = owners[event["esm"]]
-        touched |= {e["function"] for e in frame["events"] if e.get("function")}
+            # A stream's on-failure records and a queue's redrives count as the mapping function's deliveries.
+            readers = {m["source"]: owners[uuid] for uuid, m in gauges.get("mappings", {}).items()}
+            for esm, arn, n in frame.pop("mapping_delivered", ()):
+                if esm in owners:
+                    add_delivered(frame, owners[esm], arn, n)
+            for queue, arn, n in frame.pop("queue_delivered", ()):
+                if queue in readers:
+                    add_delivered(frame, readers[queue], arn, n)
+        frame.pop("mapping_delivered", None)
+        frame.pop("queue_delivered", None)
+        touched |= {e["function"] for e in frame["events"] if e.get("function")} | set(frame["functions"])
         gauges_io = self.gauges_io if "gauges" in frame else None
+        totals_io = self.totals_io
 
         async def send() -> None:
             if gauges_io is not None:
                 gauges_io(frame["gauges"])  # blocking Redis reads: fine on the sender's own loop (or a one-off one)
+            if totals_io is not None:
+                totals_io(frame)
             await self._layer.group_send(ACCOUNT_GROUP, {"type": "lv.frame", "frame": frame})
             for name in touched:
                 await self._layer.group_send(
@@ -136,3 +151,9 @@ class Publisher:
         if self._sender is not None:
             sender, self._sender = self._sender, None
             sender.close()
+
+
+def _function_name(target: str) -> str:
+    """A mapping's function as a name: its target may be a name, `name:qualifier` or an ARN."""
+    parts = target.split(":")
+    return parts[6] if target.startswith("arn:") and len(parts) > 6 else parts[0]

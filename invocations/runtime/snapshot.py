@@ -9,7 +9,7 @@ import redis
 
 from .. import selectors
 from ..models import Function
-from . import gauges
+from . import gauges, totals
 from .connection import redis_client
 from .redis_store import RedisAsyncQueue
 from .traffic import traffic_list
@@ -68,9 +68,10 @@ def _live(function: str | None) -> dict[str, Any]:
             "gauges": gauges.latest(client),
             "traffic": [stream.__dict__ for stream in traffic_list(client)],
             "pending_retries": pending_retries(client, function) if function else [],
+            "totals": totals.read(client, function) if function else None,
         }
     except redis.RedisError:
-        return {"gauges": None, "traffic": [], "pending_retries": []}
+        return {"gauges": None, "traffic": [], "pending_retries": [], "totals": None}
 
 
 def pending_retries(client: redis.Redis, function: str) -> list[dict[str, Any]]:
@@ -90,6 +91,7 @@ def pending_retries(client: redis.Redis, function: str) -> list[dict[str, Any]]:
                 "attempts": item.attempts,
                 "retry_at": due,
                 "cause": _retry_cause(item),
+                "backoff": item.backoff or None,  # a refusal's backoff (1 s doubling), none after a function error
             }
         )
     return facts

@@ -58,24 +58,61 @@ export function bindForms(root, onDone) {
       if (!url) return;
       const buttons = [...form.querySelectorAll("button")];
       buttons.forEach((b) => { b.disabled = true; });
-      // Forms with an inline area show the outcome (and AWS's error type and message) next to their fields.
+      // The outcome (and AWS's error type and message) shows next to the fields; the error stays until a value
+      // changes (below), not faded away in a toast.
       const resultEl = form.querySelector("[data-form-result]");
-      const errorEl = form.querySelector("[data-form-error]");
+      const errorEl = formError(form);
       if (resultEl) resultEl.textContent = "";
-      if (errorEl) errorEl.textContent = "";
+      clearError(form);
       try {
         const result = await postJSON(url, data);
         toast(`${(submitter?.textContent || "Saved").trim()}: done`);
         if (resultEl) resultEl.textContent = resultText(result);
         onDone?.(form.dataset.form, result, url);
       } catch (error) {
-        if (errorEl) errorEl.textContent = error.type ? `${error.type}: ${error.message}` : error.message;
-        else toast(error.message, "error");
+        errorEl.textContent = error.type ? `${error.type}: ${error.message}` : error.message;
+        for (const field of fields(form)) field.setAttribute("aria-invalid", "true");
       } finally {
         buttons.forEach((b) => { b.disabled = false; });
       }
     });
   }
+}
+
+// Every form has its error line: the template's, or one made under the submit buttons, named by each field's
+// aria-describedby so a screen reader reads it with the field.
+function formError(form) {
+  let el = form.querySelector("[data-form-error]");
+  if (!el) {
+    el = document.createElement("p");
+    el.className = "form-error";
+    el.dataset.formError = "";
+    el.setAttribute("role", "alert");
+    const buttons = form.querySelector(".buttons") || [...form.querySelectorAll("button")].at(-1);
+    (buttons || form.querySelector("fieldset") || form).after(el);
+  }
+  if (!el.id) el.id = `${form.dataset.form}-error`;
+  for (const field of fields(form)) {
+    const ids = new Set((field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean));
+    ids.add(el.id);
+    field.setAttribute("aria-describedby", [...ids].join(" "));
+  }
+  if (!form.dataset.errorBound) {
+    form.dataset.errorBound = "1";
+    form.addEventListener("input", () => clearError(form));
+    form.addEventListener("change", () => clearError(form));
+  }
+  return el;
+}
+
+function clearError(form) {
+  const el = form.querySelector("[data-form-error]");
+  if (el) el.textContent = "";
+  for (const field of fields(form)) field.removeAttribute("aria-invalid");
+}
+
+function fields(form) {
+  return form.querySelectorAll("input, select, textarea");
 }
 
 function resultText(result) {

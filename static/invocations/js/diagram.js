@@ -18,6 +18,7 @@ const ENV_SIZE = 13;
 const ENV_STEP = 16;
 const ENV_PER_ROW = Math.floor((COL.env.w - 12) / ENV_STEP);
 const ENV_ROWS = 3;
+const ASYNC_H = 124; // the async queue node: five lines, then its retry loop
 const MIN_FONT = 10; // px: the smallest a long source line may shrink to before it is cut
 const ENV_ORDER = ["Provisioned", "Provisioning", "Busy", "Initializing", "Ready", "Reset"];
 const ASYNC_KINDS = new Set(["s3", "sns", "events", "eventbridge", "destination", "async"]);
@@ -70,13 +71,14 @@ export class Diagram {
     const invokers = [];
     const addInvoker = (id, h, cls, lines, targets, extra = "") => {
       parts.push(node(id, COL.inv.x, y, COL.inv.w, h, `invoker ${cls}`, lines, extra));
-      parts.push(`<text class="throttle-mark" x="${COL.inv.x + COL.inv.w - 8}" y="${y + 18}" text-anchor="end" data-k="thr:${esc(id)}"></text>`);
+      // The async queue says its throttles on a line of its own (they are re-queued, no caller sees a 429).
+      if (id !== "async") parts.push(`<text class="throttle-mark" x="${COL.inv.x + COL.inv.w - 8}" y="${y + 18}" text-anchor="end" data-k="thr:${esc(id)}"></text>`);
       anchors.set(`inv:${id}`, { x: COL.inv.x + COL.inv.w, y: y + Math.min(h / 2, 24), y0: y, h });
       invokers.push({ id, targets });
       y += h + GAP;
     };
     const aliasNames = t.aliases.map((a) => a.name);
-    addInvoker("sdk", 44, "sync", ["SDK / CLI (sync)", ["RequestResponse · 429 when throttled", "sdk-note"]], aliasNames.length ? aliasNames : ["$LATEST"]);
+    addInvoker("sdk", 44, "sync", ["SDK / CLI (sync)", ["RequestResponse · 429 if throttled", null, "sdk-note"]], aliasNames.length ? aliasNames : ["$LATEST"]);
     for (const stage of t.invokers.api_stages) {
       addInvoker(`apigw:${stage.stage}`, 44, "sync", [`API Gateway ${stage.api}`, `stage ${stage.stage} → ${stage.qualifier || "$LATEST"}`], [stage.qualifier || "$LATEST"]);
     }
@@ -92,12 +94,15 @@ export class Diagram {
       lines.push([sourceCount(source, 0), `src:${i}`]);
       addInvoker(`async-src:${i}`, 12 + lines.length * 17, `async-source ${source.kind}`, lines, []);
     });
-    const retryLoop = `<path class="retry-loop" d="M${COL.inv.x + 200},${y + 72} C${COL.inv.x + 200},${y + 96} ${COL.inv.x + 60},${y + 96} ${COL.inv.x + 60},${y + 72}" marker-end="url(#arrow)"/>`;
+    // The retry loop under the queue's lines: failed and throttled attempts go round it back into the queue.
+    const loopTop = y + ASYNC_H - 26;
+    const retryLoop = `<path class="retry-loop" d="M${COL.inv.x + 200},${loopTop} C${COL.inv.x + 200},${loopTop + 22} ${COL.inv.x + 60},${loopTop + 22} ${COL.inv.x + 60},${loopTop}" marker-end="url(#arrow)"/>`;
     const asyncY = y;
-    addInvoker("async", 96, "async-queue", [
+    addInvoker("async", ASYNC_H, "async-queue", [
       "Async event queue (internal)",
       ["waiting 0 · in flight 0", "async-depth"],
       ["no retries scheduled", "async-retry"],
+      ["", "thr:async", "throttle-line"],
       ["", "async-dropped"],
     ], asyncTargets.length ? asyncTargets : ["$LATEST"], retryLoop);
     t.invokers.async.forEach((source, i) => {
@@ -170,7 +175,9 @@ export class Diagram {
         edges.push(`<path class="edge weight ${kind}" data-k="wedge:${esc(alias.name)}:${esc(version)}" d="${curve(from.x, from.y, COL.ver.x, to)}" stroke-width="${width}"/>`);
         // A quarter of the way along the curve, so labels of different aliases do not pile up at a version.
         const lx = 0.703 * from.x + 0.297 * COL.ver.x + 6;
-        const ly = 0.844 * from.y + 0.156 * to + (kind === "primary" ? -5 : 13);
+        // Two short lines (configured, then observed) so the label ends before the version node's text; above
+        // the curve for the primary version, below it for the additional one.
+        const ly = 0.844 * from.y + 0.156 * to + (kind === "primary" ? -17 : 13);
         parts.push(`<text class="edge-label" x="${lx}" y="${ly}" data-k="wlabel:${esc(alias.name)}:${esc(version)}">${Math.round(w * 100)}% configured</text>`);
       }
       ay += h + GAP;
@@ -229,6 +236,10 @@ export class Diagram {
     }
     this.fitSources();
     this.envSignature.clear();
+    // Counts again for the new layout (an alias or a source may have come or gone).
+    const seen = this.totalsSeen;
+    this.totalsSeen = null;
+    if (seen) this.totals(seen);
     this.applyCounts();
     this.onLayout?.(height);
   }
@@ -239,6 +250,7 @@ export class Diagram {
   fitSources() {
     this.fitLines('[data-node^="async-src:"] text:not([data-k])', COL.inv.w - 20);
     this.fitLines(".chain-line", COL.out.w - 20);
+    this.fitLines(".sdk-note", COL.inv.w - 20);
   }
 
   fitLines(selector, room) {
@@ -258,6 +270,15 @@ export class Diagram {
     }
   }
 
+  // An edge label of one or two lines; its text reads "95% configured· 97% observed" as a whole.
+  edgeLabel(key, first, second) {
+    const el = this.keys.get(key);
+    if (!el || el.dataset.shown === `${first}|${second}`) return;
+    el.dataset.shown = `${first}|${second}`;
+    const x = el.getAttribute("x");
+    el.innerHTML = second ? `<tspan x="${x}">${esc(first)}</tspan><tspan x="${x}" dy="12">${esc(second)}</tspan>` : esc(first);
+  }
+
   set(key, text) {
     const el = this.keys.get(key);
     if (el && el.textContent !== text) el.textContent = text;
@@ -270,7 +291,7 @@ export class Diagram {
       const m = this.topology.invokers.mappings.find((x) => x.kind === source || (source === "kinesis" && x.kind !== "sqs"));
       if (m) return `esm:${m.uuid}`;
     }
-    if (ASYNC_KINDS.has(source) || sample.attempt > 1) return "async";
+    if (ASYNC_KINDS.has(source) || sample.attempt > 1 || sample.invocation_type === "Event") return "async";
     if (source.startsWith("apigateway") || source.startsWith("api")) {
       const stage = this.topology.invokers.api_stages.find((s) => s.qualifier === sample.qualifier);
       if (stage) return `apigw:${stage.stage}`;
@@ -312,9 +333,14 @@ export class Diagram {
     const version = sample.version || sample.qualifier || "$LATEST";
     const ver = this.anchors.get(`ver:${version}`) || this.anchors.get("ver:$LATEST");
     if (sample.outcome === "Throttled") {
-      // Rejected at the concurrency check: the 429 goes back to the caller (or the event back to its queue).
+      // Rejected at the concurrency check: the 429 goes back to the caller; an async event goes back to its
+      // queue and round the retry loop (it waits out its backoff there).
       const turn = alias ? [alias.right, alias.y] : [ver.x, ver.y];
       pts.push(turn, [inv.x, inv.y]);
+      if (this.invokerFor(sample) === "async") {
+        const loopTop = inv.y0 + inv.h - 26;
+        pts.push([COL.inv.x + 200, loopTop], [COL.inv.x + 130, loopTop + 17], [COL.inv.x + 60, loopTop]);
+      }
       return pts;
     }
     if (ver) pts.push([ver.x, ver.y], [ver.right, ver.y]);
@@ -325,26 +351,17 @@ export class Diagram {
     return pts;
   }
 
+  // A frame: what changed just now (the observed split over the last 10 s, which invoker was refused). The node
+  // counts come from the server's totals since the simulation started (totals()), not from adding frames up.
   frame(fn, events, gauges, now, simNow = null) {
     if (!this.topology) return;
     if (simNow !== null) this.simNow = simNow;
     if (fn) {
-      for (const [version, outcomes] of Object.entries(fn.by_version || {})) {
-        for (const [outcome, n] of Object.entries(outcomes)) {
-          this.counts[outcomeKey(outcome)] = (this.counts[outcomeKey(outcome)] || 0) + n;
-          this.counts[`v:${version}`] = (this.counts[`v:${version}`] || 0) + n;
-        }
-      }
-      const throttles = Object.values(fn.throttles || {}).reduce((a, b) => a + b, 0);
-      this.counts.Throttled += throttles;
-      for (const [edge, n] of Object.entries(fn.edges || {})) {
-        const [from, to] = edge.split("->");
-        const i = this.asyncSourceFor({ source: from, qualifier: to });
-        if (i >= 0) this.counts[`src:${i}`] = (this.counts[`src:${i}`] || 0) + n;
+      for (const key of Object.keys(fn.throttled_by || {})) {
+        const id = this.invokerFor(throttledBy(key));
+        this.throttleAt.set(id, { ...this.throttleAt.get(id), at: now });
       }
       for (const [alias, split] of Object.entries(aliasTraffic(fn.edges, this.topology.aliases))) {
-        this.counts[`a:${alias}`] = (this.counts[`a:${alias}`] || 0) + split.executed;
-        this.counts[`athr:${alias}`] = (this.counts[`athr:${alias}`] || 0) + split.throttled;
         for (const [version, n] of Object.entries(split.byVersion)) this.observed.push({ at: now, alias, version, n });
       }
     }
@@ -353,22 +370,56 @@ export class Diagram {
     this.applyCounts(now);
   }
 
+  // The server's totals since the simulation started (runtime/totals.py), from a snapshot or a frame; an older
+  // copy than the one shown (fewer frames folded in) is ignored.
+  totals(t) {
+    if (!t || !this.topology || (this.totalsSeen && (t.frames || 0) < (this.totalsSeen.frames || 0))) return;
+    this.totalsSeen = t;
+    const counts = { Success: 0, Error: 0, Timeout: 0, Throttled: 0 };
+    const add = (key, n) => { counts[key] = (counts[key] || 0) + n; };
+    for (const [version, outcomes] of Object.entries(t.by_version || {})) {
+      for (const [outcome, n] of Object.entries(outcomes)) {
+        add(outcomeKey(outcome), n);
+        if (outcome !== "Throttled") add(`v:${version}`, n);
+      }
+    }
+    // The 429 outcome counts sync refusals only: a throttled async attempt is re-queued, nobody gets a 429.
+    const refused = new Map();
+    for (const [key, n] of Object.entries(t.throttled_by || {})) {
+      const by = throttledBy(key);
+      if (by.invocation_type !== "Event") add("Throttled", n);
+      const id = this.invokerFor(by);
+      refused.set(id, (refused.get(id) || 0) + n);
+    }
+    for (const [id, n] of refused) this.throttleAt.set(id, { at: -Infinity, ...this.throttleAt.get(id), n });
+    for (const [edge, n] of Object.entries(t.edges || {})) {
+      const [from, to] = edge.split("->");
+      const i = this.asyncSourceFor({ source: from, qualifier: to });
+      if (i >= 0) add(`src:${i}`, n);
+    }
+    for (const [alias, split] of Object.entries(aliasTraffic(t.edges, this.topology.aliases))) {
+      add(`a:${alias}`, split.executed);
+      add(`athr:${alias}`, split.throttled);
+    }
+    this.counts = counts;
+    this.delivered = new Map(Object.entries(t.delivered || {}));
+    const dropped = Object.entries(t.dropped || {});
+    if (dropped.length) this.set("async-dropped", `dropped: ${dropped.map(([c, n]) => `${c} ×${fmt(n)}`).join(", ")}`);
+    this.applyCounts();
+  }
+
   event(event, now) {
-    if (event.type === "Throttled") {
-      const id = this.invokerFor(event);
-      this.throttleAt.set(id, { at: now, n: (this.throttleAt.get(id)?.n || 0) + 1 });
-    } else if (event.type === "RetryScheduled") {
+    if (event.type === "RetryScheduled") {
       this.retries.scheduled(event);
     } else if (event.type === "AsyncEventProcessed") {
       this.retries.settled(event.request_id);
     } else if (event.type === "DeliveredToDLQ" || event.type === "DestinationDelivered") {
-      this.delivered.set(event.arn, (this.delivered.get(event.arn) || 0) + 1);
+      if (event.kind !== "OnSuccess") this.retries.deliveredTo(event.request_id, shortArn(event.arn));
     } else if (event.type === "AsyncEventDropped") {
-      this.retries.settled(event.request_id);
-      this.set("async-dropped", `dropped: ${event.condition || "expired"}`);
+      this.retries.dropped(event);
     } else if (event.type === "BatchFailed" && event.reason === "Throttled") {
       const m = this.topology.invokers.mappings.find((x) => event.esm && x.uuid === event.esm);
-      if (m) this.throttleAt.set(`esm:${m.uuid}`, { at: now, n: (this.throttleAt.get(`esm:${m.uuid}`)?.n || 0) + 1 });
+      if (m) this.throttleAt.set(`esm:${m.uuid}`, { ...this.throttleAt.get(`esm:${m.uuid}`), at: now });
     }
   }
 
@@ -381,7 +432,7 @@ export class Diagram {
         const q = (g.queues || {})[m.arn];
         if (q) this.set(`q:${m.uuid}`, `visible ${fmt(q.visible)} · in flight ${fmt(q.in_flight)}${q.delayed ? ` · delayed ${fmt(q.delayed)}` : ""}`);
         const dlq = (g.queues || {})[m.dlq_arn];
-        if (m.dlq_arn) this.set(`dlq:${m.uuid}`, `DLQ ${m.dlq_name}: ${dlq ? fmt(dlq.visible) : "–"}`);
+        if (m.dlq_arn) this.set(`dlq:${m.uuid}`, `DLQ ${m.dlq_name}: ${dlq ? `${fmt(dlq.visible)} now` : "–"}`);
         const poller = (g.mappings || {})[m.uuid];
         if (poller && poller.pollers !== undefined) this.set(`esm-state:${m.uuid}`, `batch ${m.batch_size ?? 10} · ${poller.pollers} pollers`);
       } else {
@@ -391,7 +442,7 @@ export class Diagram {
           const shard = mapping.shards[shardId];
           const lane = this.keys.get(`lane:${m.uuid}:${i}`);
           lane?.classList.toggle("blocked", !!shard.blocked);
-          const short = shardId.replace(/^shardId-0*/, "shard ");
+          const short = shardLabel(shardId);
           this.set(`lanetext:${m.uuid}:${i}`, shard.blocked
             ? `${short}: BLOCKED at ${shard.checkpoint ?? "start"} · age ${fmt(shard.iterator_age, 1)}s`
             : `${short}: at ${shard.checkpoint ?? "start"} · age ${fmt(shard.iterator_age, 1)}s`);
@@ -466,17 +517,20 @@ export class Diagram {
       const total = seen.reduce((a, o) => a + o.n, 0);
       for (const [version, w] of [[alias.function_version, 1 - weight], ...(extra ? [[extra, weight]] : [])]) {
         const n = seen.filter((o) => o.version === version).reduce((a, o) => a + o.n, 0);
-        const observed = total ? ` · ${Math.round((n / total) * 100)}% observed` : "";
-        this.set(`wlabel:${alias.name}:${version}`, `${Math.round(w * 100)}% configured${observed}`);
+        this.edgeLabel(`wlabel:${alias.name}:${version}`, `${Math.round(w * 100)}% configured`, total ? `· ${Math.round((n / total) * 100)}% observed` : "");
       }
     }
     for (const inv of this.invokers || []) {
-      const mark = this.throttleAt.get(inv.id);
+      const mark = this.throttleAt.get(inv.id)?.n ? this.throttleAt.get(inv.id) : null; // n: from the totals
       const el = this.keys.get(`thr:${inv.id}`);
       if (!el) continue;
       const recent = mark && now - mark.at < 1500;
-      const label = inv.id === "async" ? "re-queued" : inv.id.startsWith("esm:") ? "poller backing off" : "429";
-      el.textContent = mark ? `${label} ×${fmt(mark.n)}` : "";
+      if (inv.id === "async") {
+        const backoff = this.retries.throttleBackoff();
+        el.textContent = mark ? `throttled ×${fmt(mark.n)}${backoff ? ` · backoff ${backoff}` : " · re-queued"}` : "";
+      } else {
+        el.textContent = mark ? `${inv.id.startsWith("esm:") ? "poller backing off" : "429"} ×${fmt(mark.n)}` : "";
+      }
       el.classList.toggle("flash", !!recent);
     }
     this.retries.prune(this.simNow);
@@ -513,6 +567,18 @@ export function aliasTraffic(edges, aliases) {
   }
   for (const e of Object.values(out)) e.throttled = Math.max(0, e.calls - e.executed);
   return out;
+}
+
+// "shardId-000000000000" → "shard 0" (stripping the zeros alone left shard 0 with no number at all).
+export function shardLabel(shardId) {
+  const digits = /^shardId-(\d+)$/.exec(shardId);
+  return digits ? `shard ${Number(digits[1])}` : shardId;
+}
+
+// A throttled_by key, "<InvocationType>:<source>", as the sample invokerFor() expects.
+function throttledBy(key) {
+  const [invocationType, source] = key.split(/:(.*)/s);
+  return { source, invocation_type: invocationType };
 }
 
 function outcomeKey(outcome) {

@@ -2,7 +2,7 @@
 
 import { Charts } from "./charts.js";
 import { ClockView } from "./clock.js";
-import { appRoot, escapeHtml, fmt, getJSON, initProjectorMode, toast } from "./common.js";
+import { appRoot, escapeHtml, fmt, getJSON, initProjectorMode, simClock, toast } from "./common.js";
 import { bindForms, bindSliders, setSlider } from "./controls.js";
 import { asyncSourceDetail, Diagram, WIDTH } from "./diagram.js";
 import { Dots } from "./dots.js";
@@ -25,11 +25,13 @@ const totals = { invocations: 0, cold: 0, throttles: 0, errors: 0 };
 let p50 = null;
 let p95 = null;
 let concurrency = 0;
+let totalsFrames = null; // how many frames the totals shown had folded in (older copies are ignored)
 
 async function loadTopology() {
   try {
     const topology = await getJSON(root.dataset.topologyUrl);
     diagram.render(topology);
+    fitDiagram();
     refreshSelects(topology);
     dots.resize();
     renderDestinations();
@@ -43,6 +45,21 @@ function reloadTopologySoon() {
   clearTimeout(topologyTimer);
   topologyTimer = setTimeout(loadTopology, 150);
 }
+
+// Projector mode: the diagram as large as the first screen lets it be, all of it above the fold (the room under the
+// header and tiles, at its own aspect ratio). Otherwise it takes the page's width.
+function fitDiagram() {
+  if (!diagram.height) return;
+  if (!document.documentElement.classList.contains("projector")) {
+    svg.style.width = "";
+    return;
+  }
+  const top = svg.getBoundingClientRect().top + window.scrollY;
+  const room = window.innerHeight - top - 6;
+  const width = Math.min(q("[data-diagram-wrap]").clientWidth, (Math.max(room, 200) * WIDTH) / diagram.height);
+  svg.style.width = `${Math.floor(width)}px`;
+}
+window.addEventListener("resize", () => { fitDiagram(); dots.resize(); });
 
 function refreshSelects(topology) {
   const fill = (select, values, keepFirst) => {
@@ -125,14 +142,9 @@ function onFrame(frame) {
   } else if (frame.sim_time) {
     clock.update({ sim_time: frame.sim_time });
   }
+  applyTotals(frame.totals?.[name]);
   if (fn) {
-    totals.invocations += fn.invocations;
-    totals.cold += fn.cold_starts || 0;
     const throttles = Object.values(fn.throttles || {}).reduce((a, b) => a + b, 0);
-    totals.throttles += throttles;
-    for (const outcomes of Object.values(fn.by_version || {})) {
-      for (const [outcome, n] of Object.entries(outcomes)) if (outcome !== "Success") totals.errors += n;
-    }
     if (fn.duration_p50 !== null) p50 = fn.duration_p50;
     if (fn.duration_p95 !== null) p95 = fn.duration_p95;
     rate.add(frame.sim_time ?? gauges?.sim_time, fn.invocations, throttles);
@@ -141,6 +153,23 @@ function onFrame(frame) {
   buckets.add(frame.sim_time ?? gauges?.sim_time, fn, gauges ? concurrency : null);
   diagram.frame(fn, frame.events, gauges, now, clock.now());
   if (frame.samples?.length && diagram.topology) dots.add(frame.samples, (s) => diagram.path(s));
+}
+
+// The counts since the simulation started, as the server keeps them (runtime/totals.py): the same after a reload.
+function applyTotals(t) {
+  if (!t || (totalsFrames !== null && (t.frames || 0) < totalsFrames)) return;
+  totalsFrames = t.frames || 0;
+  totals.invocations = t.invocations || 0;
+  totals.cold = t.cold_starts || 0;
+  totals.throttles = Object.values(t.throttled_by || {}).reduce((a, b) => a + b, 0);
+  totals.errors = 0;
+  for (const outcomes of Object.values(t.by_version || {})) {
+    for (const [outcome, n] of Object.entries(outcomes)) if (outcome !== "Success" && outcome !== "Throttled") totals.errors += n;
+  }
+  diagram.totals(t);
+  renderStats(); // the tiles and the diagram show the same totals at the same moment
+  const since = q("[data-totals-since]");
+  if (since && t.since) since.textContent = `at ${simClock(t.since)} simulated`;
 }
 
 function onEvent(event) {
@@ -245,7 +274,7 @@ initProjectorMode((large) => {
   charts.large = large;
   buckets.dirty = true;
   chartsShown = false;
-  requestAnimationFrame(() => { dots.resize(); if (diagram.topology) diagram.fitSources(); });
+  requestAnimationFrame(() => { fitDiagram(); dots.resize(); if (diagram.topology) diagram.fitSources(); });
 });
 // The history may take a second or two on a busy SQLite: the live stream does not wait for it (Buckets.load
 // replaces the seconds the history covers, so nothing is counted twice).
@@ -258,6 +287,7 @@ new LiveSocket(root.dataset.wsPath, {
     snapshots += 1;
     if (snapshots > 1) loadHistory();
     diagram.retries.load(snapshot.pending_retries);
+    applyTotals(snapshot.totals);
     clock.update({ factor: snapshot.account.clock_factor, paused: snapshot.account.clock_paused });
     const fn = snapshot.functions?.[0];
     if (fn && diagram.topology) {
