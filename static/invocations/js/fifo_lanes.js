@@ -36,7 +36,10 @@ export function updateFifoLanes(diagram, m, mapping, seen) {
     const group = name === undefined ? null : groups[name] || { waiting: 0, in_flight: 0, blocked: false };
     lane?.classList.toggle("blocked", !!group?.blocked);
     lane?.classList.toggle("flowing", !!group && !group.blocked);
-    if (lane) lane.dataset.group = name ?? "";
+    if (lane && lane.dataset.group !== (name ?? "")) {
+      lane.dataset.group = name ?? "";
+      lane.replaceChildren(...(name === undefined ? [] : [titleOf(name)]));
+    }
     diagram.set(`glanetext:${m.uuid}:${i}`, group ? laneText(name, group) : (i || seen.length ? "" : "no message groups yet"));
   }
   const rest = seen.filter((g) => !ordered.includes(g));
@@ -45,8 +48,15 @@ export function updateFifoLanes(diagram, m, mapping, seen) {
 }
 
 function laneText(name, group) {
-  const counts = `${fmt(group.waiting)} waiting · ${fmt(group.in_flight)} in flight`;
-  if (group.blocked) return `${name}: BLOCKED (retrying) · ${counts}`;
-  if (!group.waiting && !group.in_flight) return `${name}: drained`;
-  return `${name}: flowing · ${counts}`;
+  const label = name.length > 14 ? `${name.slice(0, 13)}…` : name; // the lane is 244 px wide
+  // A blocked group's in-flight message is the failed one, hidden until its visibility timeout ends.
+  if (group.blocked) return `${label}: BLOCKED · ${fmt(group.waiting)} waiting · ${fmt(group.in_flight)} retrying`;
+  if (!group.waiting && !group.in_flight) return `${label}: drained`;
+  return `${label}: flowing · ${fmt(group.waiting)} waiting · ${fmt(group.in_flight)} in flight`;
+}
+
+function titleOf(name) {
+  const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+  title.textContent = `message group ${name}`;
+  return title;
 }
