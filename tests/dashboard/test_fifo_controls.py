@@ -85,3 +85,19 @@ def test_the_traffic_controls_send_a_burst_spread_over_groups(admin_client, jobs
     response = post(admin_client, "/dashboard/api/traffic/burst", missing, token)
     assert response.status_code == 400 and response["x-amzn-ErrorType"] == "MissingParameter"
     assert redis_client.llen("lv:traffic:bursts") == 1
+
+
+def test_the_demo_has_a_fifo_queue_and_a_scenario_that_feeds_its_groups_with_one_poison_job(admin_client, redis_client):
+    from invocations.models import EventSourceMapping
+    from invocations.services.demo import demo_seed
+
+    demo_seed()
+    jobs = EventSourceMapping.objects.get(queue__name="jobs.fifo")
+    assert jobs.function.name == "job-runner" and jobs.queue.dead_letter_queue.name == "jobs-dlq.fifo"
+    assert jobs.queue.visibility_timeout >= 6 * jobs.function.timeout  # semantics §3
+    token = csrf_token(admin_client, "/functions/job-runner/")
+    assert post(admin_client, "/dashboard/api/scenarios/fifo_groups", {}, token).status_code == 200
+    (stream,) = admin_client.get("/dashboard/api/traffic").json()["streams"]
+    assert (stream["name"], stream["group_id"], stream["groups"]) == ("jobs", "customer", 3)
+    assert stream["target"] == jobs.queue.arn
+    assert redis_client.llen("lv:traffic:bursts") == 1  # the poison job, in group customer-0
