@@ -18,6 +18,7 @@ def jobs(transactional_db):
     queue = queue_create(name="jobs.fifo", visibility_timeout=600)  # the failed message stays hidden all test long
     worker = function_create(name="job-worker", behaviour_profile=POISONABLE)
     event_source_mapping_create(function=worker, event_source_arn=queue.arn, batch_size=1)
+    queue_create(name="plain")  # a standard queue: the FIFO fields step aside
     return queue
 
 
@@ -37,9 +38,14 @@ def test_a_poison_message_blocks_its_group_lane_while_another_group_flows(
     errors = collect_console_errors(page)
     page.goto(f"{live_url}/functions/job-worker/")
     expect(page.locator("#lv-conn")).to_have_text("live")
-    expect(page.locator("#sm-queue")).to_have_value(jobs.arn)
-    expect(page.get_by_label("Message group id (FIFO queues only)")).to_be_visible()
     result = page.locator("#sm-fifo-error")
+    page.locator("#sm-queue").select_option(label="plain")
+    expect(page.get_by_label("Message group id (FIFO queues only)")).to_be_hidden()
+    page.get_by_label("Message body").fill('{"plain": 1}')
+    page.get_by_role("button", name="Send message").click()  # no group id sent: a standard queue accepts it
+    expect(page.locator("[data-form=message] [data-form-result]")).to_contain_text("MessageId", timeout=5000)
+    page.locator("#sm-queue").select_option(label="jobs.fifo")
+    expect(page.get_by_label("Message group id (FIFO queues only)")).to_be_visible()
 
     send(page, '{"job": 0}', "")  # no group: SQS's error, beside the fields
     expect(result).to_have_text("MissingParameter: The request must contain the parameter MessageGroupId.")
