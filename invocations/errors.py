@@ -149,3 +149,13 @@ AUTHENTICATION_ERRORS: tuple[type[LambdaError], ...] = (
     UnrecognizedClientException,
     InvalidSignatureException,
 )
+
+
+# SQS's own error codes (its query/JSON protocol names them without the "Exception" suffix), for the dashboard's
+# "put a message" control and the traffic generator feeding simulated queues.
+class SqsMissingParameter(LambdaError):
+    error_type = "MissingParameter"
+
+
+class SqsInvalidParameterValue(LambdaError):
+    error_type = "InvalidParameterValue"

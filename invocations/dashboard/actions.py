@@ -16,11 +16,12 @@ from ..services import (
     function_concurrency_delete,
     function_concurrency_put,
     function_update_code,
+    simulation_clock_set,
     version_publish,
 )
 from ..services.demo import demo_seed, demo_traffic_start
 from ..services.sources_live import topic_publish
-from ..services.traffic import traffic_stream_list, traffic_stream_stop
+from ..services.traffic import traffic_burst_send, traffic_stream_list, traffic_stream_start, traffic_stream_stop
 
 
 def _announce_alias(alias: Alias) -> None:
@@ -111,6 +112,7 @@ SCENARIOS = {
     "seed_demo": "The classroom demo: checkout's prod alias at 95/5, an SQS worker, a Kinesis stream, S3 uploads.",
     "canary_50": "Move checkout's prod alias to 50/50 and watch the canary's errors double.",
     "throttle": "Reserve 0 concurrency for checkout: every invocation is throttled (429).",
+    "fifo_groups": "Feed jobs.fifo over 3 customer groups, plus one poison job: its group blocks, the others flow.",
     "stop_traffic": "Stop every running traffic stream.",
 }
 
@@ -125,6 +127,12 @@ def scenario_run(*, name: str) -> dict[str, Any]:
         checkout = selectors.function_get("checkout").function
         alias_weight_set(function=checkout, alias_name="prod", percent=50)
         return {"alias": "prod", "weight": 50}
+    if name == "fifo_groups":
+        demo_seed()  # idempotent: makes jobs.fifo and job-runner if an older demo predates them
+        traffic_stream_start(name="jobs", target="jobs.fifo", kind="sqs", rate=3.0, group_id="customer", groups=3)
+        traffic_burst_send(target="jobs.fifo", kind="sqs", count=1, payload={"poison": True}, group_id="customer-0")
+        simulation_clock_set(paused=False)
+        return {"traffic": ["jobs"], "poison_group": "customer-0"}
     if name == "throttle":
         reserved_set(function=selectors.function_get("checkout").function, reserved=0)
         return {"reserved": 0}

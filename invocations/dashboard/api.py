@@ -176,6 +176,7 @@ def traffic_start(request: HttpRequest, data: dict) -> dict:
         kind=values["kind"],
         payload=values["payload"],
         poison_share=values["poison_share"] or 0.0,
+        **_fifo_values(values),
     )
     return _stream_dict(stream)
 
@@ -196,14 +197,23 @@ def traffic_burst(request: HttpRequest, data: dict) -> dict:
         kind=values["kind"],
         payload=values["payload"],
         poison_share=values["poison_share"] or 0.0,
+        **_fifo_values(values),
     )
     return {"sent": values["count"]}
+
+
+def _fifo_values(values: dict) -> dict:
+    """The traffic forms' SQS FIFO fields: a group id, a rule for N groups, a deduplication id template."""
+    return {"group_id": values["group_id"], "groups": values["groups"] or 0, "dedup_id": values["dedup_id"]}
 
 
 @staff_action
 def queue_message(request: HttpRequest, data: dict) -> dict:
     values = forms.cleaned(forms.QueueMessageForm, data)
-    return {"MessageId": queue_message_send(queue=values["queue"], body=values["body"])}
+    message_id = queue_message_send(
+        queue=values["queue"], body=values["body"], group_id=values["group_id"], dedup_id=values["dedup_id"]
+    )
+    return {"MessageId": message_id}
 
 
 @staff_action

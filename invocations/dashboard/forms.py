@@ -88,6 +88,9 @@ class TrafficStartForm(forms.Form):
     rate = forms.FloatField(min_value=0.001, max_value=100_000)
     payload = JSONObjectField(required=False, max_length=65_536)
     poison_share = forms.FloatField(min_value=0, max_value=1, required=False)
+    group_id = forms.CharField(required=False)  # checked with SQS's wording by the traffic service
+    groups = forms.IntegerField(min_value=0, max_value=1000, required=False)
+    dedup_id = forms.CharField(required=False)
 
 
 class TrafficStopForm(forms.Form):
@@ -100,11 +103,17 @@ class TrafficBurstForm(forms.Form):
     count = forms.IntegerField(min_value=1, max_value=10_000)
     payload = JSONObjectField(required=False, max_length=65_536)
     poison_share = forms.FloatField(min_value=0, max_value=1, required=False)
+    group_id = forms.CharField(required=False)  # checked with SQS's wording by the traffic service
+    groups = forms.IntegerField(min_value=0, max_value=1000, required=False)
+    dedup_id = forms.CharField(required=False)
 
 
 class QueueMessageForm(forms.Form):
+    # Group and deduplication ids are checked by queue_message_send, which answers with SQS's own errors.
     queue = forms.CharField(max_length=350)
     body = forms.CharField(max_length=262_144, strip=False)
+    group_id = forms.CharField(required=False, strip=False)
+    dedup_id = forms.CharField(required=False, strip=False)
 
 
 class StreamRecordForm(forms.Form):

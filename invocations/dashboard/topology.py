@@ -76,6 +76,7 @@ def function_topology(function: Function) -> dict[str, Any]:
                     "dlq_arn": dlq.arn if dlq else "",
                     "batch_size": mapping.batch_size,
                     "qualifier": mapping.qualifier,
+                    "fifo": queue.fifo,
                 }
             )
         elif mapping.stream_id:
@@ -165,7 +166,8 @@ def _subscribers(arns: set[str]) -> dict[str, list[dict[str, str]]]:
 def source_choices() -> dict[str, list[dict[str, str]]]:
     """Queues, streams, topics and buses the "put a message / record / publish / put an event" controls offer."""
     return {
-        "queues": [{"name": q.name, "arn": q.arn} for q in Queue.objects.order_by("name") if not q.fifo],
+        # FIFO queues are offered too: the control then asks for a MessageGroupId and a MessageDeduplicationId.
+        "queues": [{"name": q.name, "arn": q.arn, "fifo": q.fifo} for q in Queue.objects.order_by("name")],
         "streams": [{"name": f"{s.kind} {s.name}", "arn": s.arn} for s in Stream.objects.order_by("kind", "name")],
         # FIFO topics need a MessageGroupId, which LambdaViz does not model (topic_publish refuses them).
         "topics": [

@@ -55,6 +55,14 @@ def collect(host: EngineHost) -> dict[str, Any]:
                     for shard in host.streams.shard_ids(spec.source_arn)
                 },
             }
+        elif hasattr(poller, "blocked_groups"):  # SQS FIFO: the groups' lanes (complete_from_redis adds counts)
+            shards[uuid] = {
+                "function": spec.function,
+                "source": spec.source_arn,
+                "pollers": poller.concurrency,
+                "blocked_groups": sorted(poller.blocked_groups),
+                "groups": {},
+            }
         elif hasattr(poller, "concurrency"):
             shards[uuid] = {"function": spec.function, "source": spec.source_arn, "pollers": poller.concurrency}
     return {
@@ -84,11 +92,24 @@ def complete_from_redis(host: EngineHost, gauges: dict[str, Any]) -> None:
         counts = host.queues.counts(arn, now=now)
         gauges["queues"][arn] = {"visible": counts.visible, "in_flight": counts.in_flight, "delayed": counts.delayed}
     for uuid, mapping in gauges["mappings"].items():
+        if "blocked_groups" in mapping:
+            mapping["groups"] = fifo_groups(host, mapping, now)
         for shard_id, shard in mapping.get("shards", {}).items():
             shard["checkpoint"] = host.streams.get_checkpoint(uuid, mapping["source"], shard_id)
     async_queue = host.engine.store.async_queue
     gauges["async_queue"] = {"waiting": len(async_queue), "in_flight": async_queue.in_flight()}
     store_latest(host.client, gauges)
+
+
+def fifo_groups(host: EngineHost, mapping: dict[str, Any], now: float) -> dict[str, dict[str, Any]]:
+    """Per message group of a FIFO mapping: waiting, in flight, and blocked (a failed message holds the group
+    until it succeeds or is redriven to the DLQ; other groups keep flowing, semantics §3)."""
+    counts = host.queues.group_counts(mapping["source"], now=now)
+    blocked = set(mapping["blocked_groups"])
+    groups = {g: {**c, "blocked": g in blocked} for g, c in counts.items()}
+    for group in blocked - groups.keys():
+        groups[group] = {"waiting": 0, "in_flight": 0, "blocked": True}
+    return dict(sorted(groups.items()))
 
 
 def store_latest(client: redis.Redis, gauges: dict[str, Any]) -> None:

@@ -370,6 +370,9 @@ class EngineHost:
                     for n, p in enumerate(payloads)
                 ]
                 self._invoke_many(requests, stream.name)
+            elif stream.kind == "sqs" and stream.fifo:  # each message with its group and deduplication id
+                entries = [(json.dumps(p), *stream.fifo_ids(p["n"], self.traffic.rng)) for p in payloads]
+                self.queues.send_many_fifo(stream.target, entries, now=now)
             elif stream.kind == "sqs":  # one round trip for the slice, not one per message
                 self.queues.send_many(stream.target, [json.dumps(p) for p in payloads], now=now)
             elif stream.kind == "kinesis":

@@ -26,6 +26,7 @@ MAX_PER_STEP = 10_000
 BURSTS_PER_STEP = 100
 PATTERNS = ("constant", "burst", "ramp", "sine")
 KINDS = ("sync", "async", "s3", "sqs", "kinesis")
+MAX_GROUPS = 1000
 PERIOD_S = 60.0  # burst, ramp and sine repeat every simulated minute
 
 
@@ -41,6 +42,12 @@ class TrafficStream:
     payload: dict[str, Any] = field(default_factory=dict)
     poison_share: float = 0.0
     started_at: float = 0.0
+    # SQS FIFO targets: every message needs a group; `groups` > 0 spreads them round-robin over that many groups
+    # (named `<group_id or "group">-0` ... `-<groups-1>`). `dedup_id` may hold `{n}` (the message's number);
+    # empty gives each message a fresh deduplication id (see fifo_ids).
+    group_id: str = ""
+    groups: int = 0
+    dedup_id: str = ""
 
     def validate(self) -> TrafficStream:
         if not self.name or len(self.name) > 64:
@@ -55,7 +62,20 @@ class TrafficStream:
             raise InvalidParameterValueException("poison share must be between 0.0 and 1.0.")
         if not isinstance(self.payload, dict):
             raise InvalidParameterValueException("The payload template must be a JSON object.")
+        if not 0 <= self.groups <= MAX_GROUPS:
+            raise InvalidParameterValueException(f"groups must be between 0 and {MAX_GROUPS}.")
         return self
+
+    @property
+    def fifo(self) -> bool:
+        """Whether this stream sends FIFO messages (it names a group, or a rule for groups)."""
+        return bool(self.group_id or self.groups)
+
+    def fifo_ids(self, n: int, rng: random.Random) -> tuple[str, str]:
+        """(MessageGroupId, MessageDeduplicationId) of message number `n`."""
+        group = f"{self.group_id or 'group'}-{n % self.groups}" if self.groups else self.group_id
+        dedup = self.dedup_id.replace("{n}", str(n)) if self.dedup_id else f"{self.name}-{rng.getrandbits(64):016x}"
+        return group, dedup
 
     def rate_at(self, t: float) -> float:
         """Invocations per simulated second at simulated time `t`."""
@@ -184,3 +204,7 @@ class TrafficRunner:
         first = self._sent.get(stream.name, 0)
         self._sent[stream.name] = first + count
         return [stream.payload_for(first + i, self._rng) for i in range(count)]
+
+    @property
+    def rng(self) -> random.Random:
+        return self._rng

@@ -62,6 +62,14 @@ CLICKSTREAM = {
     "error_type": "PoisonRecordError",
     "error_message": "Cannot parse click event",
 }
+# Jobs in order per customer (SQS FIFO): a poison job holds its message group until it is redriven (§3).
+JOB_RUNNER = {
+    "duration_ms": {"mean": 200, "stddev": 50},
+    "init_ms": 400,
+    "fail_when": [{"path": "poison", "equals": True}],
+    "error_type": "JobFailedError",
+    "error_message": "Job cannot run",
+}
 FAILURE_ALERTS = {"duration_ms": {"mean": 60, "stddev": 15}, "init_ms": 250, "memory_used_mb": 48}
 # The default bus's rule: what Lambda sends there for a failed async invocation (semantics §2).
 FAILED_INVOCATIONS = {"source": ["lambda"], "detail-type": ["Lambda Function Invocation Result - Failure"]}
@@ -92,6 +100,7 @@ def demo_seed() -> DemoSummary:
     _clickstream(summary)
     _thumbnailer(summary)
     _failure_alerts(summary)
+    _fifo_jobs(summary)
     return summary
 
 
@@ -294,3 +303,18 @@ def _failure_alerts(summary: DemoSummary) -> None:
     summary.note(rule is None, "rule default/lambda-failures → failure-alerts")
     if rule is None:
         event_rule_create(bus=bus, name="lambda-failures", event_pattern=FAILED_INVOCATIONS, function=alerts)
+
+
+def _fifo_jobs(summary: DemoSummary) -> None:
+    """jobs.fifo: message groups per customer; idle until fed (the "fifo_groups" scenario, or the controls)."""
+    dlq = _queue(summary, "jobs-dlq.fifo")
+    # Visibility timeout 6x the runner's timeout; after 3 receives a poison job goes to the DLQ and frees its group.
+    jobs = _queue(summary, "jobs.fifo", visibility_timeout=60, dead_letter_queue=dlq, max_receive_count=3)
+    runner, _ = _function(
+        summary,
+        "job-runner",
+        description="Runs jobs.fifo in order per customer; a poison job blocks its group, the others flow.",
+        timeout=10,
+        behaviour_profile=JOB_RUNNER,
+    )
+    _mapping(summary, runner, jobs, batch_size=10)

@@ -12,6 +12,7 @@ from ..engine.sources.fanout import eventbridge_deliveries, eventbridge_event, s
 from ..engine.sources.payloads import sqs_record
 from ..errors import InvalidParameterValueException
 from ..models import AccountSettings, Stream
+from ..rules.fifo_messages import check_send_parameters
 from ..runtime.connection import redis_client
 from ..runtime.engine_config import bus_rules, queue_config, stream_config, topic_subscribers
 from ..runtime.invoke_client import invoke_async
@@ -24,19 +25,28 @@ MAX_EVENT = 262_144  # EventBridge's 256 KB PutEvents entry limit
 PEEK_LIMIT = 20  # messages a queue viewer shows
 
 
-def queue_message_send(*, queue: str, body: str) -> str:
-    """SendMessage: `queue` is a name or ARN; returns the MessageId. The engine host's poller picks it up."""
+def queue_message_send(*, queue: str, body: str, group_id: str | None = None, dedup_id: str | None = None) -> str:
+    """SendMessage: `queue` is a name or ARN; returns the MessageId. The engine host's poller picks it up.
+    A FIFO queue needs `group_id` and `dedup_id` (simulated queues have no content-based deduplication)."""
     target = selectors.queue_get(queue)
     if not body:
         raise InvalidParameterValueException("The message body must not be empty.")
     if len(body.encode()) > MAX_BODY:
         raise InvalidParameterValueException(f"The message body must be at most {MAX_BODY} bytes.")
-    if target.fifo:
-        raise InvalidParameterValueException("FIFO queues need a MessageGroupId; use the SQS API for them.")
+    config = queue_config(target)
+    check_send_parameters(
+        fifo=target.fifo,
+        group_id=group_id or None,
+        dedup_id=dedup_id or None,
+        content_based_deduplication=config.content_based_deduplication,
+    )
     client = redis_client()
     store = RedisQueueStore(client)
-    store.create_queue(queue_config(target))  # a no-op once the engine host has created it
-    return store.send_message(target.arn, body, now=SharedClock(client).now())
+    store.create_queue(config)  # a no-op once the engine host has created it
+    now = SharedClock(client).now()
+    if not target.fifo:
+        return store.send_message(target.arn, body, now=now)
+    return store.send_message(target.arn, body, now=now, group_id=group_id, dedup_id=dedup_id)
 
 
 def stream_record_put(*, stream: str, partition_key: str, data: Any) -> dict[str, str]:

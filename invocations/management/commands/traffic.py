@@ -25,6 +25,7 @@ class Command(BaseCommand):
         start.add_argument("--type", dest="kind", choices=KINDS, default="sync")
         start.add_argument("--payload", default="{}", help="JSON object template")
         start.add_argument("--poison", type=float, default=0.0, help="share of payloads marked poison: true")
+        _add_fifo_arguments(start)
         stop = sub.add_parser("stop", help="stop a named stream")
         stop.add_argument("name")
         sub.add_parser("list", help="list running streams")
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         burst.add_argument("--type", dest="kind", choices=KINDS, default="sync")
         burst.add_argument("--payload", default="{}")
         burst.add_argument("--poison", type=float, default=0.0)
+        _add_fifo_arguments(burst)
 
     def handle(self, *args, **options) -> None:
         # Streams written to a Redis no simulator reads would "start" and never run (issue 11, point 7).
@@ -58,6 +60,7 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 payload=json.loads(options["payload"]),
                 poison_share=options["poison"],
+                **_fifo_options(options),
             )
             self.stdout.write(
                 f"Started {stream.name}: {stream.rate:g}/s {stream.pattern} {stream.kind} -> {stream.target}"
@@ -71,7 +74,8 @@ class Command(BaseCommand):
                 self.stdout.write("No traffic streams are running. Start one with: manage.py traffic start NAME ...")
             for s in streams:
                 poison = f", {s.poison_share:.0%} poison" if s.poison_share else ""
-                self.stdout.write(f"{s.name}: {s.rate:g}/s {s.pattern} {s.kind} -> {s.target}{poison}")
+                groups = f", groups {_groups_text(s)}" if s.fifo else ""
+                self.stdout.write(f"{s.name}: {s.rate:g}/s {s.pattern} {s.kind} -> {s.target}{poison}{groups}")
         else:
             traffic_burst_send(
                 target=options["target"],
@@ -79,5 +83,27 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 payload=json.loads(options["payload"]),
                 poison_share=options["poison"],
+                **_fifo_options(options),
             )
             self.stdout.write(f"Sent a burst of {options['count']} to {options['target']}.")
+
+
+def _add_fifo_arguments(parser) -> None:
+    """SQS FIFO targets: one message group, or a rule spreading messages over N groups (round-robin)."""
+    parser.add_argument("--group-id", default="", help="MessageGroupId of every message (SQS FIFO)")
+    parser.add_argument(
+        "--groups", type=int, default=0, help="spread messages over N groups: <group-id or group>-0 ... -(N-1)"
+    )
+    parser.add_argument(
+        "--dedup-id", default="", help="MessageDeduplicationId; {n} is the message number (default: a fresh id each)"
+    )
+
+
+def _fifo_options(options: dict) -> dict:
+    return {"group_id": options["group_id"], "groups": options["groups"], "dedup_id": options["dedup_id"]}
+
+
+def _groups_text(stream) -> str:
+    if stream.groups:
+        return f"{stream.group_id or 'group'}-0..{stream.groups - 1}"
+    return stream.group_id

@@ -120,6 +120,21 @@ class RedisQueueStore:
             self._send(keys=keys, args=args, client=pipe)
         return [text(reply[0]) for reply in pipe.execute()]
 
+    def send_many_fifo(self, arn: str, entries: list[tuple[str, str, str]], *, now: float) -> list[str]:
+        """Many FIFO SendMessage calls, (body, group id, deduplication id) each, in one round trip, in order."""
+        config = self.queue_config(arn)
+        if not config.fifo:
+            raise ValueError("send_many_fifo is for FIFO queues")
+        keys, pipe = self._queue_keys(arn), self._client.pipeline(transaction=False)
+        for body, group_id, dedup_id in entries:
+            if not group_id or not dedup_id:
+                raise ValueError("FIFO messages need a MessageGroupId and a MessageDeduplicationId")
+            message_id = self._new_id()
+            raw = message_json(message_id, body, now, group_id, dedup_id, {})
+            args = [message_id, raw, repr(now), repr(now), _flag(False), group_id, dedup_id, repr(config.dedup_window)]
+            self._send(keys=keys, args=args, client=pipe)
+        return [text(reply[0]) for reply in pipe.execute()]
+
     def receive(
         self, arn: str, max_messages: int, *, now: float, visibility_timeout: float | None = None
     ) -> ReceiveResult:
@@ -158,6 +173,26 @@ class RedisQueueStore:
         pipe.zcard(keys["vis"]).zcount(keys["vis"], "-inf", repr(now)).zcount(keys["infl"], f"({now!r}", "+inf")
         total, visible, in_flight = pipe.execute()
         return QueueCounts(visible, in_flight, total - visible - in_flight)
+
+    def group_counts(self, arn: str, *, now: float, limit: int = 1000) -> dict[str, dict[str, int]]:
+        """FIFO: per MessageGroupId, how many of the oldest `limit` messages wait and how many are in flight
+        (received, or failed and hidden until their visibility timeout ends). For the diagram's group lanes."""
+        self.queue_config(arn)
+        keys = dict(zip(QUEUE_KEY_NAMES, self._queue_keys(arn), strict=True))
+        ids = self._client.zrange(keys["order"], 0, limit - 1)
+        if not ids:
+            return {}
+        pipe = self._client.pipeline(transaction=True)
+        pipe.hmget(keys["grp"], ids).zrangebyscore(keys["infl"], f"({now!r}", "+inf")
+        groups, in_flight = pipe.execute()
+        hidden = set(in_flight)
+        counts: dict[str, dict[str, int]] = {}
+        for message_id, group in zip(ids, groups, strict=True):
+            if group is None:
+                continue
+            entry = counts.setdefault(text(group), {"waiting": 0, "in_flight": 0})
+            entry["in_flight" if message_id in hidden else "waiting"] += 1
+        return counts
 
     def messages(self, arn: str, limit: int | None = None) -> list[QueueMessage]:
         """The messages in the queue, oldest first; `limit` bounds how many (a DLQ can hold thousands)."""

@@ -2,6 +2,7 @@
 // Built as SVG from the topology (database) and updated in place from the live frames' counts and gauges.
 
 import { escapeHtml as esc, fmt } from "./common.js";
+import { fifoLanesHeight, fifoLanesSvg, updateFifoLanes } from "./fifo_lanes.js";
 import { PendingRetries } from "./retries.js";
 
 export const WIDTH = 1200;
@@ -53,6 +54,7 @@ export class Diagram {
     this.throttleAt = new Map();
     this.delivered = new Map();
     this.retries = new PendingRetries();
+    this.fifoSeen = new Map();
     this.simNow = null;
   }
 
@@ -111,12 +113,13 @@ export class Diagram {
     });
     for (const m of t.invokers.mappings) {
       if (m.kind === "sqs") {
-        addInvoker(`esm:${m.uuid}`, 80, "esm sqs", [
+        const lanes = m.fifo ? fifoLanesSvg(m, COL.inv.x, y + 80, COL.inv.w) : "";
+        addInvoker(`esm:${m.uuid}`, 80 + (m.fifo ? fifoLanesHeight() : 0), `esm sqs${m.fifo ? " fifo" : ""}`, [
           `SQS ${m.name} → poller`,
           [`visible – · in flight –`, `q:${m.uuid}`],
           [m.dlq_name ? `DLQ ${m.dlq_name}: –` : "no DLQ", `dlq:${m.uuid}`],
           [`batch ${m.batch_size ?? 10}`, `esm-state:${m.uuid}`],
-        ], [m.qualifier || "$LATEST"]);
+        ], [m.qualifier || "$LATEST"], lanes);
       } else {
         const lanes = Math.max(1, m.shard_count || 1);
         const h = 30 + lanes * 26;
@@ -435,6 +438,10 @@ export class Diagram {
         if (m.dlq_arn) this.set(`dlq:${m.uuid}`, `DLQ ${m.dlq_name}: ${dlq ? `${fmt(dlq.visible)} now` : "–"}`);
         const poller = (g.mappings || {})[m.uuid];
         if (poller && poller.pollers !== undefined) this.set(`esm-state:${m.uuid}`, `batch ${m.batch_size ?? 10} · ${poller.pollers} pollers`);
+        if (m.fifo) {
+          if (!this.fifoSeen.has(m.uuid)) this.fifoSeen.set(m.uuid, []);
+          updateFifoLanes(this, m, poller, this.fifoSeen.get(m.uuid));
+        }
       } else {
         const mapping = (g.mappings || {})[m.uuid];
         if (!mapping || !mapping.shards) continue;

@@ -5,6 +5,7 @@ import { ClockView } from "./clock.js";
 import { appRoot, escapeHtml, fmt, getJSON, initProjectorMode, simClock, toast } from "./common.js";
 import { bindForms, bindSliders, setSlider } from "./controls.js";
 import { asyncSourceDetail, Diagram, WIDTH } from "./diagram.js";
+import { bindFifoControls, renewDedup } from "./fifo_controls.js";
 import { Dots } from "./dots.js";
 import { LiveSocket } from "./live.js";
 import { Buckets, RateMeter } from "./series.js";
@@ -245,7 +246,9 @@ if (controls) {
   bindForms(root, (kind) => {
     if (["alias-versions", "publish", "reserved", "provisioned", "eic"].includes(kind)) reloadTopologySoon();
     if (kind === "traffic") loadTraffic();
+    if (kind === "message") renewDedup(root);
   });
+  bindFifoControls(root);
 }
 
 async function loadTraffic() {
