@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ..models import InvocationMinute, InvocationRecord
+from ..models import InvocationMinute, InvocationRecord, RecordJournalMark
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,3 +37,10 @@ class InvocationRecordAdmin(ReadOnlyAdmin):
 class InvocationMinuteAdmin(ReadOnlyAdmin):
     list_display = ("function", "executed_version", "outcome", "minute", "count", "cold_starts")
     list_filter = ("outcome", "function")
+
+
+@admin.register(RecordJournalMark)
+class RecordJournalMarkAdmin(ReadOnlyAdmin):
+    """How far the record journal has been written into this database (shown for diagnosis, never edited)."""
+
+    list_display = ("epoch", "seq")

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from invocations.models import InvocationRecord
-from invocations.runtime.host import EngineHost
+from invocations.runtime.host import LEASE, EngineHost
 from invocations.runtime.publisher import Publisher
 from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.traffic import BURSTS
@@ -29,6 +29,7 @@ def jobs(redis_client):
 @pytest.fixture
 def host(redis_client, jobs):
     SharedClock(redis_client).set_speed(1.0)
+    redis_client.set(LEASE, "a-running-host", ex=60)  # the traffic command acts only while an engine host runs
     layer = CollectingLayer()
     engine_host = EngineHost(redis_client, publisher=Publisher(channel_layer=layer), seed=5)
     engine_host.layer = layer
