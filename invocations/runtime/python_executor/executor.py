@@ -239,6 +239,8 @@ class PythonExecutor:
                     try:
                         if kind == "resp":
                             self._on_replies(worker)
+                        elif kind == "exit":
+                            self._on_exit(worker)
                         elif kind == "out":
                             if not worker.read_output():
                                 self._selector.unregister(worker.out_r)
@@ -372,6 +374,8 @@ class PythonExecutor:
         self._workers[request.env_id] = worker
         self._selector.register(worker.resp_r, _READ, (worker, "resp"))
         self._selector.register(worker.out_r, _READ, (worker, "out"))
+        if worker.exit_fd >= 0:
+            self._selector.register(worker.exit_fd, _READ, (worker, "exit"))
         worker.deadline = worker.spawned_at + self.policy.init_timeout_s
         self.counters["spawned"] += 1
         return worker
@@ -423,6 +427,13 @@ class PythonExecutor:
                 return
             self._on_frame(worker, frame)
         if frames is None and self._workers.get(worker.env_id) is worker:
+            self._crashed(worker)
+
+    def _on_exit(self, worker: Worker) -> None:
+        """The runtime process exited. Its children (a handler's forks) may still hold the reply pipe open, so its
+        end of file may never come: read what it sent, then end it as a crash (which kills the whole group)."""
+        self._on_replies(worker)
+        if self._workers.get(worker.env_id) is worker:
             self._crashed(worker)
 
     def _on_frame(self, worker: Worker, frame: dict) -> None:
@@ -540,7 +551,7 @@ class PythonExecutor:
         self._remove(worker)
 
     def _remove(self, worker: Worker) -> None:
-        for fd in (worker.resp_r, worker.out_r, worker.req_w):
+        for fd in (worker.resp_r, worker.out_r, worker.req_w, worker.exit_fd):
             if fd >= 0 and self._is_registered(fd):
                 self._selector.unregister(fd)
         worker.close_fds()

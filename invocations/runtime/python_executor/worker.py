@@ -32,6 +32,7 @@ class Worker:
         "req_w",
         "resp_r",
         "out_r",
+        "exit_fd",
         "pending",
         "frames",
         "state",
@@ -61,6 +62,7 @@ class Worker:
         self.proc: subprocess.Popen | None = None
         self.pid = 0
         self.req_w = self.resp_r = self.out_r = -1
+        self.exit_fd = -1  # a pidfd: readable when the runtime process exits, even if its children hold the pipes
         self.pending = bytearray()
         self.frames = FrameReader()
         self.state = STARTING
@@ -114,6 +116,9 @@ class Worker:
             os.set_blocking(fd, False)
         self.pid = self.proc.pid
         self.req_w, self.resp_r, self.out_r = req_w, resp_r, out_r
+        if hasattr(os, "pidfd_open"):
+            with contextlib.suppress(OSError):
+                self.exit_fd = os.pidfd_open(self.pid)
         self.send(setup)
 
     # --- requests ------------------------------------------------------------------------------------------------
@@ -235,7 +240,7 @@ class Worker:
         return status, usage.ru_maxrss
 
     def close_fds(self) -> None:
-        for name in ("req_w", "resp_r", "out_r"):
+        for name in ("req_w", "resp_r", "out_r", "exit_fd"):
             fd = getattr(self, name)
             if fd >= 0:
                 with contextlib.suppress(OSError):
