@@ -13,7 +13,6 @@ Layers, outermost first (each best effort; what applied is reported by every wor
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from .code import PythonCode
 from .package import extract_archive
+from .stale import create_host_folder, remove_tree, sweep_stale_folders
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 _PROBE = "import ctypes, decimal, importlib, json, logging, resource, traceback; print('ok')"
@@ -49,7 +49,7 @@ class SandboxPolicy:
     freeze_idle: bool = True  # SIGSTOP a worker between invokes, SIGCONT on the next (semantics §9 "frozen")
     max_log_bytes: int = 1 << 20  # per invocation; the rest is dropped with a note
     python: str | None = None  # the interpreter; None: the first candidate the sandbox user can run (probed)
-    root_dir: str | None = None  # where worker directories go; None: a fresh directory under the temp dir
+    root_dir: str | None = None  # where the host's own folder goes (stale ones are swept there); None: the temp dir
     extra_env: dict[str, str] = field(default_factory=dict)  # added before the function's own variables
     # Fail closed: refuse to run a handler that could read the server's private paths (not root, and the private
     # namespaces could not be set up). False only for trusted local experiments.
@@ -76,13 +76,10 @@ class Sandbox:
         self.root = os.geteuid() == 0
         self.drops = self.root and policy.drop_privileges and hasattr(os, "setuid")
         self.hide_proc = (not self.drops) if policy.hide_proc is None else policy.hide_proc
-        if policy.root_dir:
-            self.root_dir = Path(policy.root_dir)
-            self.root_dir.mkdir(parents=True, exist_ok=True)
-            self._own_root = False
-        else:
-            self.root_dir = Path(tempfile.mkdtemp(prefix="lambdaviz-python-"))
-            self._own_root = True
+        parent = Path(policy.root_dir or tempfile.gettempdir())
+        parent.mkdir(parents=True, exist_ok=True)
+        self.swept = sweep_stale_folders(parent)  # folders (with function code) of hosts that were killed
+        self.root_dir, self._lock_fd = create_host_folder(parent)
         os.chmod(self.root_dir, 0o711)  # others may traverse (the sandbox user) but not list
         self.private_paths = self._checked_private_paths()
         self.per_slot = False
@@ -186,17 +183,13 @@ class Sandbox:
         return Layout(base, runtime, task, tmp, uid, gid)
 
     def remove(self, layout: Layout) -> None:
-        for directory, dirs, _ in os.walk(layout.base):
-            for name in dirs:
-                with contextlib.suppress(OSError):
-                    os.chmod(os.path.join(directory, name), 0o700)
-        with contextlib.suppress(OSError):
-            os.chmod(layout.base, 0o700)
-        shutil.rmtree(layout.base, ignore_errors=True)
+        remove_tree(layout.base)
 
     def close(self) -> None:
-        if self._own_root:
-            shutil.rmtree(self.root_dir, ignore_errors=True)
+        if self._lock_fd >= 0:
+            remove_tree(self.root_dir)
+            os.close(self._lock_fd)  # after the removal: a sweeper never sees our folder unlocked
+            self._lock_fd = -1
 
     def setup_frame(self, code: PythonCode, layout: Layout, memory_mb: int, timeout_s: float, env: dict) -> dict:
         p = self.policy
