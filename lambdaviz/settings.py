@@ -167,6 +167,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 75 * 1024 * 1024
 
 # At most this many real Python handler processes (one per warm environment) run at once.
 LAMBDAVIZ_PYTHON_PROCESSES = int(os.environ.get("LAMBDAVIZ_PYTHON_PROCESSES", "16"))
+# First uid of the sandboxes' block (one uid per Python process); 0: derived from VAR_DIR (python_executor/identity.py)
+LAMBDAVIZ_SANDBOX_UID_BASE = int(os.environ.get("LAMBDAVIZ_SANDBOX_UID_BASE", "0"))
 
 LAMBDAVIZ_REGION = os.environ.get("LAMBDAVIZ_REGION", "us-east-1")
 LAMBDAVIZ_ACCOUNT_ID = os.environ.get("LAMBDAVIZ_ACCOUNT_ID", "123456789012")

@@ -44,6 +44,7 @@ from .engine_config import (
 from .invoke_client import WAKE_CHANNEL, reply, reply_error
 from .publisher import Publisher
 from .python_executor import PythonExecutor, SandboxPolicy
+from .python_executor.identity import instance_uid_base
 from .records import RecordBuffer, RecordWriter
 from .redis_store import RedisQueueStore, RedisStore, RedisStreamStore
 from .reporting import ProvisionedReporter
@@ -89,7 +90,11 @@ class EngineHost:
         # Real handlers: one sandboxed process per environment; it learns of reclaimed environments as a sink.
         self.python = PythonExecutor(
             max_processes=settings.LAMBDAVIZ_PYTHON_PROCESSES,
-            policy=SandboxPolicy(private_paths=(str(settings.VAR_DIR),)),
+            policy=SandboxPolicy(
+                private_paths=(str(settings.VAR_DIR),),
+                # one uid per pool slot, from this instance's own block (never the shared nobody)
+                uid_base=settings.LAMBDAVIZ_SANDBOX_UID_BASE or instance_uid_base(str(settings.VAR_DIR)),
+            ),
         )
         self.targets = RuntimeTargets(client, self.queues, self.clock.now)
         rng = random.Random(seed)

@@ -55,6 +55,7 @@ from ...engine.executors import ExecutionReport
 from . import reports
 from .code import DEFAULT_HANDLER, PythonCode
 from .environment import lambda_environment
+from .identity import BLOCK
 from .protocol import ProtocolError
 from .sandbox import Sandbox, SandboxPolicy
 from .worker import IDLE, RUNNING, STARTING, Worker
@@ -104,6 +105,8 @@ class PythonExecutor:
             raise ValueError("max_processes must be at least 1")
         self.max_processes = max_processes
         self.policy = policy or SandboxPolicy()
+        if self.policy.uid_base is not None and max_processes > BLOCK:
+            raise ValueError(f"max_processes must be at most {BLOCK} (the uids of one instance's block)")
         self.default_handler = default_handler
         self.sandbox = Sandbox(self.policy)
         self._codes: dict[int, tuple[Any, PythonCode]] = {}

@@ -180,6 +180,11 @@ class Sandbox:
                 os.chmod(os.path.join(directory, name), 0o444)
         if uid is not None:
             os.chown(tmp, uid, gid)
+            if self.per_slot:
+                # Only this environment's own group may enter its folder: another environment (another uid and
+                # gid) that learns the path from /proc/<pid>/cmdline still cannot read the code.
+                os.chown(base, 0, gid)
+                os.chmod(base, 0o710)
         return Layout(base, runtime, task, tmp, uid, gid)
 
     def remove(self, layout: Layout) -> None:

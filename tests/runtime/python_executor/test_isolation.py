@@ -127,3 +127,68 @@ def test_a_handler_that_cannot_be_isolated_is_refused_rather_than_run_in_the_cle
     assert report.outcome is Outcome.FUNCTION_ERROR
     assert report.response["errorType"] == "Runtime.SandboxUnavailable"
     assert report.reset
+
+
+VICTIM = """
+import os
+def handler(event, context):
+    return {"uid": os.getuid(), "gid": os.getgid(), "pid": os.getpid(), "task": os.environ["LAMBDA_TASK_ROOT"]}
+"""
+
+HOSTILE = """
+import os
+def handler(event, context):
+    out = {"uid": os.getuid()}
+    try:
+        os.kill(event["pid"], 0)
+        out["kill"] = "allowed"
+    except OSError as exc:
+        out["kill"] = type(exc).__name__
+    for key, path in (("code", event["task"] + "/lambda_function.py"), ("list", event["task"])):
+        try:
+            if key == "list":
+                os.listdir(path)
+            else:
+                open(path).read()
+            out[key] = "read"
+        except OSError as exc:
+            out[key] = type(exc).__name__
+    return out
+"""
+
+
+def test_instance_uid_blocks_are_stable_distinct_and_in_range(tmp_path):
+    from invocations.runtime.python_executor.identity import BLOCK, FIRST_UID, instance_uid_base
+
+    one, other = instance_uid_base(str(tmp_path / "a")), instance_uid_base(str(tmp_path / "b"))
+    assert one == instance_uid_base(str(tmp_path / "a" / ".." / "a"))  # the real path decides
+    assert one != other
+    for base in (one, other):
+        assert base >= FIRST_UID and (base - FIRST_UID) % BLOCK == 0 and base + BLOCK < 2**31
+
+
+def test_a_hostile_handler_cannot_signal_or_read_another_functions_environment(needs_root, new_executor, lam):
+    # issue #10: each environment has its own uid/gid from the instance's block, never the shared nobody.
+    from invocations.engine.outcomes import Outcome
+    from invocations.runtime.python_executor.identity import instance_uid_base
+
+    base = instance_uid_base(str(settings.VAR_DIR))
+    ex = new_executor(max_processes=2, policy=SandboxPolicy(uid_base=base, private_paths=(str(settings.VAR_DIR),)))
+    if not ex.sandbox.per_slot:
+        pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
+    victim_config = lam.config(VICTIM)
+    victim = lam.run(ex, lam.job(victim_config, env_id=71, function="victim")).response
+    attack = lam.run(ex, lam.job(lam.config(HOSTILE), victim, env_id=72, function="hostile")).response
+    assert victim["uid"] != attack["uid"] and victim["uid"] == victim["gid"]
+    assert {victim["uid"], attack["uid"]} <= set(range(base, base + 2))
+    assert victim["uid"] != 65534 and attack["uid"] != 65534
+    assert attack == {
+        "uid": attack["uid"],
+        "kill": "PermissionError",
+        "code": "PermissionError",
+        "list": "PermissionError",
+    }
+    again = lam.run(
+        ex, lam.job(victim_config, env_id=71, cold=False, function="victim")
+    )  # the victim keeps working, same process
+    assert again.outcome is Outcome.SUCCESS and again.response["pid"] == victim["pid"]
