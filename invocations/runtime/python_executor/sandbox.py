@@ -24,7 +24,8 @@ from pathlib import Path
 
 from .code import PythonCode
 from .package import extract_archive
-from .stale import create_host_folder, remove_tree, sweep_stale_folders
+from .procfs import mount_hidden_proc, unmount
+from .stale import PROC, create_host_folder, remove_tree, sweep_stale_folders
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 _PROBE = "import ctypes, decimal, importlib, json, logging, resource, traceback; print('ok')"
@@ -46,6 +47,7 @@ class SandboxPolicy:
     isolate_network: bool = True  # with namespaces: no network at all (the server's Redis is on localhost)
     private_paths: tuple[str, ...] = ()  # hidden inside the sandbox (pass settings.VAR_DIR)
     hide_proc: bool | None = None  # None: hide /proc when privileges are not dropped (/proc/<server>/environ)
+    hidepid_proc: bool = True  # root + namespaces: /proc shows a handler its own uid's processes only (procfs.py)
     freeze_idle: bool = True  # SIGSTOP a worker between invokes, SIGCONT on the next (semantics §9 "frozen")
     max_log_bytes: int = 1 << 20  # per invocation; the rest is dropped with a note
     python: str | None = None  # the interpreter; None: the first candidate the sandbox user can run (probed)
@@ -81,6 +83,12 @@ class Sandbox:
         self.swept = sweep_stale_folders(parent)  # folders (with function code) of hosts that were killed
         self.root_dir, self._lock_fd = create_host_folder(parent)
         os.chmod(self.root_dir, 0o711)  # others may traverse (the sandbox user) but not list
+        self.proc_source: str | None = None
+        self.proc_error: str | None = None
+        if policy.hidepid_proc and policy.namespaces and self.drops:
+            self.proc_error = mount_hidden_proc(self.root_dir / PROC)
+            if self.proc_error is None:
+                self.proc_source = str(self.root_dir / PROC)
         self.private_paths = self._checked_private_paths()
         self.per_slot = False
         try:
@@ -192,6 +200,9 @@ class Sandbox:
 
     def close(self) -> None:
         if self._lock_fd >= 0:
+            unmount(self.root_dir / PROC)
+            if os.path.ismount(self.root_dir / PROC):
+                return  # never walk into a /proc (a sweep at the next start retries)
             remove_tree(self.root_dir)
             os.close(self._lock_fd)  # after the removal: a sweeper never sees our folder unlocked
             self._lock_fd = -1
@@ -216,6 +227,7 @@ class Sandbox:
             "isolate_network": p.isolate_network,
             "private_paths": list(self.private_paths),
             "hide_proc": self.hide_proc,
+            "proc_source": self.proc_source,
             "parent_pid": os.getpid(),
             # RLIMIT_NPROC counts a uid's processes: per environment inside a user namespace, per sandbox uid when
             # privileges are dropped, but the server user's own count otherwise, where it would only break threads.
@@ -234,4 +246,5 @@ class Sandbox:
             "root_dir": str(self.root_dir),
             "private_paths": list(self.private_paths),
             "hide_proc": self.hide_proc,
+            "proc": "own uid only (hidepid)" if self.proc_source else (self.proc_error or "host's /proc"),
         }

@@ -14,8 +14,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .procfs import unmount
+
 PREFIX = "lambdaviz-python-"
 LOCK = ".host.lock"
+PROC = ".proc"  # the host's hidepid /proc mount (procfs.py), unmounted before the folder is removed
 
 
 def create_host_folder(parent: Path) -> tuple[Path, int]:
@@ -32,6 +35,9 @@ def sweep_stale_folders(parent: Path) -> list[Path]:
     with contextlib.suppress(FileNotFoundError):
         for folder in parent.iterdir():
             if folder.name.startswith(PREFIX) and folder.is_dir() and not folder.is_symlink() and _is_stale(folder):
+                unmount(folder / PROC)
+                if os.path.ismount(folder / PROC):
+                    continue  # never walk into a /proc
                 remove_tree(folder)
                 removed.append(folder)
     return removed
@@ -54,11 +60,25 @@ def _is_stale(folder: Path) -> bool:
 
 
 def remove_tree(path: Path) -> None:
-    """rmtree that first makes the read-only code directories writable again (their mode is 0555)."""
+    """rmtree that first makes the read-only code directories writable again (their mode is 0555). As root, so it
+    never follows a symlink (a handler may plant one in its TMPDIR: /proc/<pid>/root, /etc) and never enters
+    another mount (the hidepid /proc)."""
     for directory, dirs, _ in os.walk(path):
+        dirs[:] = [name for name in dirs if not os.path.ismount(os.path.join(directory, name))]
         for name in dirs:
-            with contextlib.suppress(OSError):
-                os.chmod(os.path.join(directory, name), 0o700)
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o700)
-    shutil.rmtree(path, ignore_errors=True)
+            _make_writable(os.path.join(directory, name))
+    _make_writable(str(path))
+    shutil.rmtree(path, ignore_errors=True)  # fd-based on Linux: symlinks are removed, not followed
+
+
+def _make_writable(directory: str) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return  # a symlink (ELOOP / ENOTDIR) or gone
+    try:
+        os.fchmod(fd, 0o700)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

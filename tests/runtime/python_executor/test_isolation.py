@@ -192,3 +192,44 @@ def test_a_hostile_handler_cannot_signal_or_read_another_functions_environment(n
         ex, lam.job(victim_config, env_id=71, cold=False, function="victim")
     )  # the victim keeps working, same process
     assert again.outcome is Outcome.SUCCESS and again.response["pid"] == victim["pid"]
+
+
+LIST_PROC = """
+import os
+def handler(event, context):
+    pids = sorted(int(name) for name in os.listdir("/proc") if name.isdigit())
+    uids = sorted({os.stat(f"/proc/{p}").st_uid for p in pids})
+    return {"pid": os.getpid(), "uid": os.getuid(), "pids": pids, "uids": uids}
+"""
+
+
+def test_proc_shows_a_handler_only_its_own_environments_processes(needs_root, new_executor, lam):
+    # issue #10: a handler walking /proc must not find the server or another function's environment.
+    from invocations.runtime.python_executor.identity import instance_uid_base
+
+    base = instance_uid_base(str(settings.VAR_DIR))
+    ex = new_executor(max_processes=2, policy=SandboxPolicy(uid_base=base))
+    if not ex.sandbox.per_slot or ex.sandbox.proc_source is None:
+        pytest.skip(f"no per-environment uids or no hidepid /proc here: {ex.describe()}")
+    victim = lam.run(ex, lam.job(lam.config(VICTIM), env_id=81, function="victim")).response
+    seen = lam.run(ex, lam.job(lam.config(LIST_PROC), env_id=82, function="lister")).response
+    assert ex.describe()["worker"]["proc_own_uid_only"] is True
+    assert seen["pid"] in seen["pids"]
+    assert victim["pid"] not in seen["pids"] and os.getpid() not in seen["pids"] and 1 not in seen["pids"]
+    assert seen["uids"] == [seen["uid"]]
+
+
+def test_removing_an_environment_never_follows_a_symlink_the_handler_planted(tmp_path, new_executor, lam):
+    # The folder is removed as root: a link in TMPDIR to a directory of the server must not be chmod-ed or emptied.
+    target = tmp_path / "server-dir"
+    target.mkdir()
+    (target / "keep").write_text("x")
+    target.chmod(0o755)
+    planter = "import os, tempfile\ndef handler(e, c):\n    os.symlink(e['target'], tempfile.gettempdir() + '/l')\n"
+    ex = new_executor(max_processes=1)
+    job = lam.job(lam.config(planter), {"target": str(target)})
+    lam.run(ex, job)
+    ex.retire(job.env.env_id)
+    ex.close()
+    assert oct(target.stat().st_mode & 0o777) == oct(0o755)
+    assert (target / "keep").read_text() == "x"

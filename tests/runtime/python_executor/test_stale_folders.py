@@ -50,14 +50,14 @@ def killed_host_folder(parent: Path) -> Path:
     return folder
 
 
-def test_a_killed_hosts_folder_is_swept_when_the_next_host_starts(new_executor, parent):
+def test_a_killed_hosts_folder_is_swept_when_the_next_host_starts(parent, new_executor):
     stale = killed_host_folder(parent)
     live = new_executor(policy=SandboxPolicy(root_dir=str(parent)))
     assert not stale.exists()
     assert live.sandbox.swept == [stale]
 
 
-def test_a_live_hosts_folder_is_spared_and_removed_when_it_closes(new_executor, parent):
+def test_a_live_hosts_folder_is_spared_and_removed_when_it_closes(parent, new_executor):
     first = new_executor(policy=SandboxPolicy(root_dir=str(parent)))
     second = new_executor(policy=SandboxPolicy(root_dir=str(parent)))
     assert second.sandbox.swept == []
