@@ -68,6 +68,7 @@ class Layout:
     tmp: Path
     uid: int | None
     gid: int | None
+    own_uid: bool = False  # the uid is this environment's alone while it lives: every process of it may be killed
 
 
 class Sandbox:
@@ -193,7 +194,7 @@ class Sandbox:
                 # gid) that learns the path from /proc/<pid>/cmdline still cannot read the code.
                 os.chown(base, 0, gid)
                 os.chmod(base, 0o710)
-        return Layout(base, runtime, task, tmp, uid, gid)
+        return Layout(base, runtime, task, tmp, uid, gid, own_uid=self.per_slot and uid is not None)
 
     def remove(self, layout: Layout) -> None:
         remove_tree(layout.base)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,45 @@ def test_removing_an_environment_never_follows_a_symlink_the_handler_planted(tmp
     ex.close()
     assert oct(target.stat().st_mode & 0o777) == oct(0o755)
     assert (target / "keep").read_text() == "x"
+
+
+ESCAPER = """
+import os, time
+def handler(event, context):
+    child = os.fork()
+    if child == 0:
+        os.setsid()  # out of the environment's process group
+        time.sleep(60)
+        os._exit(0)
+    deadline = time.monotonic() + 5
+    while os.getsid(child) != child and time.monotonic() < deadline:  # wait until it has left
+        time.sleep(0.005)
+    return [child, os.getsid(child)]
+"""
+
+
+def test_a_child_that_left_the_process_group_dies_with_its_environment(needs_root, new_executor, lam):
+    # With per-environment uids, no process of the uid may outlive the environment (the next one on the slot
+    # gets the same uid).
+    ex = new_executor(max_processes=1, policy=SandboxPolicy(uid_base=instance_uid_base_for_tests()))
+    if not ex.sandbox.per_slot:
+        pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
+    job = lam.job(lam.config(ESCAPER))
+    child, session = lam.run(ex, job).response
+    assert session == child  # it runs, in its own session
+    ex.retire(job.env.env_id)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.01)
+    else:
+        pytest.fail("the escaped child outlived its environment")
+
+
+def instance_uid_base_for_tests() -> int:
+    from invocations.runtime.python_executor.identity import instance_uid_base
+
+    return instance_uid_base(str(settings.VAR_DIR))
