@@ -37,6 +37,7 @@ def job(config: VersionConfig, n: int, env_id: int, cold: bool) -> SimpleNamespa
         cold=cold,
         target=SimpleNamespace(function="bench", version="$LATEST", arn=f"{ARN}:$LATEST"),
         route=SimpleNamespace(arn=ARN),
+        client_context=None,
     )
 
 

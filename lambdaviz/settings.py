@@ -189,6 +189,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 75 * 1024 * 1024
 
 # At most this many real Python handler processes (one per warm environment) run at once.
 LAMBDAVIZ_PYTHON_PROCESSES = int(os.environ.get("LAMBDAVIZ_PYTHON_PROCESSES", "16"))
+# First uid of the sandboxes' block (one uid per Python process); 0: derived from VAR_DIR (python_executor/identity.py)
+LAMBDAVIZ_SANDBOX_UID_BASE = int(os.environ.get("LAMBDAVIZ_SANDBOX_UID_BASE", "0"))
 
 # Simulated seconds before provisioned environments start their Init (AWS: 1-2 min, semantics §9 ⚠); 0 = at once.
 LAMBDAVIZ_PC_ALLOCATION_DELAY_S = float(os.environ.get("LAMBDAVIZ_PC_ALLOCATION_DELAY_S", "0"))

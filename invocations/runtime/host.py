@@ -47,6 +47,7 @@ from .engine_config import (
 from .invoke_client import WAKE_CHANNEL, reply, reply_error
 from .publisher import Publisher
 from .python_executor import PythonExecutor, SandboxPolicy
+from .python_executor.identity import instance_uid_base
 from .record_journal import JournalWriter
 from .records import RecordBuffer
 from .redis_store import RedisQueueStore, RedisStore, RedisStreamStore
@@ -100,7 +101,11 @@ class EngineHost:
         # Real handlers: one sandboxed process per environment; it learns of reclaimed environments as a sink.
         self.python = PythonExecutor(
             max_processes=settings.LAMBDAVIZ_PYTHON_PROCESSES,
-            policy=SandboxPolicy(private_paths=(str(settings.VAR_DIR),)),
+            policy=SandboxPolicy(
+                private_paths=(str(settings.VAR_DIR),),
+                # one uid per pool slot, from this instance's own block (never the shared nobody)
+                uid_base=settings.LAMBDAVIZ_SANDBOX_UID_BASE or instance_uid_base(str(settings.VAR_DIR)),
+            ),
         )
         self.targets = RuntimeTargets(client, self.queues, self.clock.now)
         rng = random.Random(seed)

@@ -59,7 +59,7 @@ def write_frame(fd: int, message: dict) -> None:
 # --- the sandbox (best effort; every step's outcome is reported to the parent) -----------------------------------
 
 _CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
-_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 1, 2, 4, 8, 0x4000, 0x40000
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_BIND, _MS_REC, _MS_PRIVATE = 1, 2, 4, 8, 0x1000, 0x4000, 0x40000
 _PR_SET_PDEATHSIG, _PR_SET_SECUREBITS, _PR_SET_NO_NEW_PRIVS = 1, 28, 38
 _SECBITS_LOCKED_NOROOT = 0x2F  # NOROOT, NO_SETUID_FIXUP and KEEP_CAPS, each locked: no way back to capabilities
 _M_ARENA_MAX = -8
@@ -97,6 +97,12 @@ def _namespaces(setup: dict, report: dict) -> None:
     if libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
         report["errors"].append(f"mount private: {os.strerror(ctypes.get_errno())}")
     else:
+        source = setup.get("proc_source")
+        if source:  # the server's hidepid=invisible /proc: only this uid's (this environment's) processes
+            if libc.mount(source.encode(), b"/proc", None, _MS_BIND | _MS_REC, None) == 0:
+                report["proc_own_uid_only"] = True
+            else:
+                report["errors"].append(f"bind /proc: {os.strerror(ctypes.get_errno())}")
         hide = list(setup["private_paths"]) + (["/proc"] if setup["hide_proc"] else [])
         flags = _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
         for path in hide:
@@ -141,6 +147,7 @@ def _lock_down(setup: dict) -> dict:
         "network_isolated": False,
         "capabilities_dropped": False,
         "hidden": [],
+        "proc_own_uid_only": False,
         "rlimits": {},
         "no_new_privs": False,
         "errors": [],

@@ -62,6 +62,7 @@ from ...engine.outcomes import Outcome
 from . import reports
 from .code import DEFAULT_HANDLER, PythonCode
 from .environment import lambda_environment
+from .identity import BLOCK
 from .protocol import ProtocolError
 from .sandbox import Sandbox, SandboxPolicy
 from .worker import IDLE, RUNNING, STARTING, Worker
@@ -114,6 +115,8 @@ class PythonExecutor:
             raise ValueError("max_processes must be at least 1")
         self.max_processes = max_processes
         self.policy = policy or SandboxPolicy()
+        if self.policy.uid_base is not None and max_processes > BLOCK:
+            raise ValueError(f"max_processes must be at most {BLOCK} (the uids of one instance's block)")
         self.default_handler = default_handler
         self.sandbox = Sandbox(self.policy)
         self._codes: dict[int, tuple[Any, PythonCode]] = {}
@@ -285,6 +288,8 @@ class PythonExecutor:
                     try:
                         if kind == "resp":
                             self._on_replies(worker)
+                        elif kind == "exit":
+                            self._on_exit(worker)
                         elif kind == "out":
                             if not worker.read_output():
                                 self._selector.unregister(worker.out_r)
@@ -426,6 +431,8 @@ class PythonExecutor:
         self._workers[request.env_id] = worker
         self._selector.register(worker.resp_r, _READ, (worker, "resp"))
         self._selector.register(worker.out_r, _READ, (worker, "out"))
+        if worker.exit_fd >= 0:
+            self._selector.register(worker.exit_fd, _READ, (worker, "exit"))
         worker.deadline = worker.spawned_at + self.policy.init_timeout_s
         self.counters["spawned"] += 1
         return worker
@@ -477,6 +484,13 @@ class PythonExecutor:
                 return
             self._on_frame(worker, frame)
         if frames is None and self._workers.get(worker.env_id) is worker:
+            self._crashed(worker)
+
+    def _on_exit(self, worker: Worker) -> None:
+        """The runtime process exited. Its children (a handler's forks) may still hold the reply pipe open, so its
+        end of file may never come: read what it sent, then end it as a crash (which kills the whole group)."""
+        self._on_replies(worker)
+        if self._workers.get(worker.env_id) is worker:
             self._crashed(worker)
 
     def _on_frame(self, worker: Worker, frame: dict) -> None:
@@ -616,7 +630,7 @@ class PythonExecutor:
         self._remove(worker)
 
     def _remove(self, worker: Worker) -> None:
-        for fd in (worker.resp_r, worker.out_r, worker.req_w):
+        for fd in (worker.resp_r, worker.out_r, worker.req_w, worker.exit_fd):
             if fd >= 0 and self._is_registered(fd):
                 self._selector.unregister(fd)
         worker.close_fds()

@@ -13,7 +13,6 @@ Layers, outermost first (each best effort; what applied is reported by every wor
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -25,6 +24,8 @@ from pathlib import Path
 
 from .code import PythonCode
 from .package import extract_archive
+from .procfs import mount_hidden_proc, unmount
+from .stale import PROC, create_host_folder, remove_tree, sweep_stale_folders
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 _PROBE = "import ctypes, decimal, importlib, json, logging, resource, traceback; print('ok')"
@@ -46,10 +47,11 @@ class SandboxPolicy:
     isolate_network: bool = True  # with namespaces: no network at all (the server's Redis is on localhost)
     private_paths: tuple[str, ...] = ()  # hidden inside the sandbox (pass settings.VAR_DIR)
     hide_proc: bool | None = None  # None: hide /proc when privileges are not dropped (/proc/<server>/environ)
+    hidepid_proc: bool = True  # root + namespaces: /proc shows a handler its own uid's processes only (procfs.py)
     freeze_idle: bool = True  # SIGSTOP a worker between invokes, SIGCONT on the next (semantics §9 "frozen")
     max_log_bytes: int = 1 << 20  # per invocation; the rest is dropped with a note
     python: str | None = None  # the interpreter; None: the first candidate the sandbox user can run (probed)
-    root_dir: str | None = None  # where worker directories go; None: a fresh directory under the temp dir
+    root_dir: str | None = None  # where the host's own folder goes (stale ones are swept there); None: the temp dir
     extra_env: dict[str, str] = field(default_factory=dict)  # added before the function's own variables
     # Fail closed: refuse to run a handler that could read the server's private paths (not root, and the private
     # namespaces could not be set up). False only for trusted local experiments.
@@ -66,6 +68,7 @@ class Layout:
     tmp: Path
     uid: int | None
     gid: int | None
+    own_uid: bool = False  # the uid is this environment's alone while it lives: every process of it may be killed
 
 
 class Sandbox:
@@ -76,14 +79,17 @@ class Sandbox:
         self.root = os.geteuid() == 0
         self.drops = self.root and policy.drop_privileges and hasattr(os, "setuid")
         self.hide_proc = (not self.drops) if policy.hide_proc is None else policy.hide_proc
-        if policy.root_dir:
-            self.root_dir = Path(policy.root_dir)
-            self.root_dir.mkdir(parents=True, exist_ok=True)
-            self._own_root = False
-        else:
-            self.root_dir = Path(tempfile.mkdtemp(prefix="lambdaviz-python-"))
-            self._own_root = True
+        parent = Path(policy.root_dir or tempfile.gettempdir())
+        parent.mkdir(parents=True, exist_ok=True)
+        self.swept = sweep_stale_folders(parent)  # folders (with function code) of hosts that were killed
+        self.root_dir, self._lock_fd = create_host_folder(parent)
         os.chmod(self.root_dir, 0o711)  # others may traverse (the sandbox user) but not list
+        self.proc_source: str | None = None
+        self.proc_error: str | None = None
+        if policy.hidepid_proc and policy.namespaces and self.drops:
+            self.proc_error = mount_hidden_proc(self.root_dir / PROC)
+            if self.proc_error is None:
+                self.proc_source = str(self.root_dir / PROC)
         self.private_paths = self._checked_private_paths()
         self.per_slot = False
         try:
@@ -183,20 +189,24 @@ class Sandbox:
                 os.chmod(os.path.join(directory, name), 0o444)
         if uid is not None:
             os.chown(tmp, uid, gid)
-        return Layout(base, runtime, task, tmp, uid, gid)
+            if self.per_slot:
+                # Only this environment's own group may enter its folder: another environment (another uid and
+                # gid) that learns the path from /proc/<pid>/cmdline still cannot read the code.
+                os.chown(base, 0, gid)
+                os.chmod(base, 0o710)
+        return Layout(base, runtime, task, tmp, uid, gid, own_uid=self.per_slot and uid is not None)
 
     def remove(self, layout: Layout) -> None:
-        for directory, dirs, _ in os.walk(layout.base):
-            for name in dirs:
-                with contextlib.suppress(OSError):
-                    os.chmod(os.path.join(directory, name), 0o700)
-        with contextlib.suppress(OSError):
-            os.chmod(layout.base, 0o700)
-        shutil.rmtree(layout.base, ignore_errors=True)
+        remove_tree(layout.base)
 
     def close(self) -> None:
-        if self._own_root:
-            shutil.rmtree(self.root_dir, ignore_errors=True)
+        if self._lock_fd >= 0:
+            unmount(self.root_dir / PROC)
+            if os.path.ismount(self.root_dir / PROC):
+                return  # never walk into a /proc (a sweep at the next start retries)
+            remove_tree(self.root_dir)
+            os.close(self._lock_fd)  # after the removal: a sweeper never sees our folder unlocked
+            self._lock_fd = -1
 
     def setup_frame(self, code: PythonCode, layout: Layout, memory_mb: int, timeout_s: float, env: dict) -> dict:
         p = self.policy
@@ -218,6 +228,7 @@ class Sandbox:
             "isolate_network": p.isolate_network,
             "private_paths": list(self.private_paths),
             "hide_proc": self.hide_proc,
+            "proc_source": self.proc_source,
             "parent_pid": os.getpid(),
             # RLIMIT_NPROC counts a uid's processes: per environment inside a user namespace, per sandbox uid when
             # privileges are dropped, but the server user's own count otherwise, where it would only break threads.
@@ -236,4 +247,5 @@ class Sandbox:
             "root_dir": str(self.root_dir),
             "private_paths": list(self.private_paths),
             "hide_proc": self.hide_proc,
+            "proc": "own uid only (hidepid)" if self.proc_source else (self.proc_error or "host's /proc"),
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from .sandbox import Layout, Sandbox
 
 IDLE, STARTING, RUNNING = "idle", "starting", "running"
+_KILL = shutil.which("kill", path="/usr/bin:/bin")  # procps kill(1): `kill -KILL -1`
 
 
 class Worker:
@@ -32,6 +34,7 @@ class Worker:
         "req_w",
         "resp_r",
         "out_r",
+        "exit_fd",
         "pending",
         "frames",
         "state",
@@ -61,6 +64,7 @@ class Worker:
         self.proc: subprocess.Popen | None = None
         self.pid = 0
         self.req_w = self.resp_r = self.out_r = -1
+        self.exit_fd = -1  # a pidfd: readable when the runtime process exits, even if its children hold the pipes
         self.pending = bytearray()
         self.frames = FrameReader()
         self.state = STARTING
@@ -114,6 +118,9 @@ class Worker:
             os.set_blocking(fd, False)
         self.pid = self.proc.pid
         self.req_w, self.resp_r, self.out_r = req_w, resp_r, out_r
+        if hasattr(os, "pidfd_open"):
+            with contextlib.suppress(OSError):
+                self.exit_fd = os.pidfd_open(self.pid)
         self.send(setup)
 
     # --- requests ------------------------------------------------------------------------------------------------
@@ -226,6 +233,8 @@ class Worker:
         """SIGKILL the process group (grandchildren and a frozen leader too) and reap the leader; returns (wait
         status, max RSS in KB)."""
         self._signal(signal.SIGKILL)
+        if self.layout.own_uid:
+            self._kill_every_process_of_the_uid()
         try:
             _, status, usage = os.wait4(self.pid, 0)
         except ChildProcessError:
@@ -234,8 +243,27 @@ class Worker:
             self.proc.returncode = os.waitstatus_to_exitcode(status)
         return status, usage.ru_maxrss
 
+    def _kill_every_process_of_the_uid(self) -> None:
+        """A handler's child that left the process group (setsid) would outlive the environment and share its uid
+        with the next environment of this slot: `kill -KILL -1` as that uid ends every process it owns."""
+        if _KILL is None:
+            return
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [_KILL, "-KILL", "-1"],
+                user=self.layout.uid,
+                group=self.layout.gid,
+                extra_groups=[],
+                env={},
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=5,
+            )
+
     def close_fds(self) -> None:
-        for name in ("req_w", "resp_r", "out_r"):
+        for name in ("req_w", "resp_r", "out_r", "exit_fd"):
             fd = getattr(self, name)
             if fd >= 0:
                 with contextlib.suppress(OSError):

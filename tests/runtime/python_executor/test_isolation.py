@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,151 @@ def test_a_handler_that_cannot_be_isolated_is_refused_rather_than_run_in_the_cle
     assert report.outcome is Outcome.FUNCTION_ERROR
     assert report.response["errorType"] == "Runtime.SandboxUnavailable"
     assert report.reset
+
+
+VICTIM = """
+import os
+def handler(event, context):
+    return {"uid": os.getuid(), "gid": os.getgid(), "pid": os.getpid(), "task": os.environ["LAMBDA_TASK_ROOT"]}
+"""
+
+HOSTILE = """
+import os
+def handler(event, context):
+    out = {"uid": os.getuid()}
+    try:
+        os.kill(event["pid"], 0)
+        out["kill"] = "allowed"
+    except OSError as exc:
+        out["kill"] = type(exc).__name__
+    for key, path in (("code", event["task"] + "/lambda_function.py"), ("list", event["task"])):
+        try:
+            if key == "list":
+                os.listdir(path)
+            else:
+                open(path).read()
+            out[key] = "read"
+        except OSError as exc:
+            out[key] = type(exc).__name__
+    return out
+"""
+
+
+def test_instance_uid_blocks_are_stable_distinct_and_in_range(tmp_path):
+    from invocations.runtime.python_executor.identity import BLOCK, FIRST_UID, instance_uid_base
+
+    one, other = instance_uid_base(str(tmp_path / "a")), instance_uid_base(str(tmp_path / "b"))
+    assert one == instance_uid_base(str(tmp_path / "a" / ".." / "a"))  # the real path decides
+    assert one != other
+    for base in (one, other):
+        assert base >= FIRST_UID and (base - FIRST_UID) % BLOCK == 0 and base + BLOCK < 2**31
+
+
+def test_a_hostile_handler_cannot_signal_or_read_another_functions_environment(needs_root, new_executor, lam):
+    # issue #10: each environment has its own uid/gid from the instance's block, never the shared nobody.
+    from invocations.engine.outcomes import Outcome
+    from invocations.runtime.python_executor.identity import instance_uid_base
+
+    base = instance_uid_base(str(settings.VAR_DIR))
+    ex = new_executor(max_processes=2, policy=SandboxPolicy(uid_base=base, private_paths=(str(settings.VAR_DIR),)))
+    if not ex.sandbox.per_slot:
+        pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
+    victim_config = lam.config(VICTIM)
+    victim = lam.run(ex, lam.job(victim_config, env_id=71, function="victim")).response
+    attack = lam.run(ex, lam.job(lam.config(HOSTILE), victim, env_id=72, function="hostile")).response
+    assert victim["uid"] != attack["uid"] and victim["uid"] == victim["gid"]
+    assert {victim["uid"], attack["uid"]} <= set(range(base, base + 2))
+    assert victim["uid"] != 65534 and attack["uid"] != 65534
+    assert attack == {
+        "uid": attack["uid"],
+        "kill": "PermissionError",
+        "code": "PermissionError",
+        "list": "PermissionError",
+    }
+    again = lam.run(
+        ex, lam.job(victim_config, env_id=71, cold=False, function="victim")
+    )  # the victim keeps working, same process
+    assert again.outcome is Outcome.SUCCESS and again.response["pid"] == victim["pid"]
+
+
+LIST_PROC = """
+import os
+def handler(event, context):
+    pids = sorted(int(name) for name in os.listdir("/proc") if name.isdigit())
+    uids = sorted({os.stat(f"/proc/{p}").st_uid for p in pids})
+    return {"pid": os.getpid(), "uid": os.getuid(), "pids": pids, "uids": uids}
+"""
+
+
+def test_proc_shows_a_handler_only_its_own_environments_processes(needs_root, new_executor, lam):
+    # issue #10: a handler walking /proc must not find the server or another function's environment.
+    from invocations.runtime.python_executor.identity import instance_uid_base
+
+    base = instance_uid_base(str(settings.VAR_DIR))
+    ex = new_executor(max_processes=2, policy=SandboxPolicy(uid_base=base))
+    if not ex.sandbox.per_slot or ex.sandbox.proc_source is None:
+        pytest.skip(f"no per-environment uids or no hidepid /proc here: {ex.describe()}")
+    victim = lam.run(ex, lam.job(lam.config(VICTIM), env_id=81, function="victim")).response
+    seen = lam.run(ex, lam.job(lam.config(LIST_PROC), env_id=82, function="lister")).response
+    assert ex.describe()["worker"]["proc_own_uid_only"] is True
+    assert seen["pid"] in seen["pids"]
+    assert victim["pid"] not in seen["pids"] and os.getpid() not in seen["pids"] and 1 not in seen["pids"]
+    assert seen["uids"] == [seen["uid"]]
+
+
+def test_removing_an_environment_never_follows_a_symlink_the_handler_planted(tmp_path, new_executor, lam):
+    # The folder is removed as root: a link in TMPDIR to a directory of the server must not be chmod-ed or emptied.
+    target = tmp_path / "server-dir"
+    target.mkdir()
+    (target / "keep").write_text("x")
+    target.chmod(0o755)
+    planter = "import os, tempfile\ndef handler(e, c):\n    os.symlink(e['target'], tempfile.gettempdir() + '/l')\n"
+    ex = new_executor(max_processes=1)
+    job = lam.job(lam.config(planter), {"target": str(target)})
+    lam.run(ex, job)
+    ex.retire(job.env.env_id)
+    ex.close()
+    assert oct(target.stat().st_mode & 0o777) == oct(0o755)
+    assert (target / "keep").read_text() == "x"
+
+
+ESCAPER = """
+import os, time
+def handler(event, context):
+    child = os.fork()
+    if child == 0:
+        os.setsid()  # out of the environment's process group
+        time.sleep(60)
+        os._exit(0)
+    deadline = time.monotonic() + 5
+    while os.getsid(child) != child and time.monotonic() < deadline:  # wait until it has left
+        time.sleep(0.005)
+    return [child, os.getsid(child)]
+"""
+
+
+def test_a_child_that_left_the_process_group_dies_with_its_environment(needs_root, new_executor, lam):
+    # With per-environment uids, no process of the uid may outlive the environment (the next one on the slot
+    # gets the same uid).
+    ex = new_executor(max_processes=1, policy=SandboxPolicy(uid_base=instance_uid_base_for_tests()))
+    if not ex.sandbox.per_slot:
+        pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
+    job = lam.job(lam.config(ESCAPER))
+    child, session = lam.run(ex, job).response
+    assert session == child  # it runs, in its own session
+    ex.retire(job.env.env_id)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.01)
+    else:
+        pytest.fail("the escaped child outlived its environment")
+
+
+def instance_uid_base_for_tests() -> int:
+    from invocations.runtime.python_executor.identity import instance_uid_base
+
+    return instance_uid_base(str(settings.VAR_DIR))

@@ -84,6 +84,34 @@ def test_a_process_that_dies_is_a_runtime_exit_error_that_resets_the_environment
     assert job.env.env_id not in executor.stats()["env_ids"]
 
 
+def test_a_handler_that_exits_while_its_child_runs_is_an_exit_error_at_once_and_the_child_dies(executor, lam):
+    # semantics §1: Runtime.ExitError. The forked child inherits the reply pipe, so only the runtime's own exit
+    # (a pidfd) tells the executor; the whole process group is then killed.
+    source = """
+import os, time
+def handler(event, context):
+    child = os.fork()
+    if child == 0:
+        time.sleep(60)
+        os._exit(0)
+    print("child", child)
+    os._exit(0)
+"""
+    began = time.monotonic()
+    report = lam.run(executor, lam.job(lam.config(source, timeout_s=20), request_id="rid-orphan"))
+    assert time.monotonic() - began < 5.0  # not the 20 s timeout
+    assert report.outcome is Outcome.FUNCTION_ERROR
+    assert report.response["errorType"] == "Runtime.ExitError"
+    assert report.reset is True
+    child_line = [line for line in report.logs if line.startswith("child ")]
+    assert len(child_line) == 1
+    child = int(child_line[0].split()[1])
+    deadline = time.monotonic() + 5  # the group is killed before the report; reaping by init may lag a little
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not alive(child)
+
+
 def test_a_crash_during_init_is_reported_on_the_cold_invoke(executor, lam):
     report = lam.run(executor, lam.job(lam.config("import os\nos._exit(4)\n"), request_id="rid-x"))
     assert report.response["errorMessage"] == "RequestId: rid-x Error: Runtime exited with error: exit status 4"
