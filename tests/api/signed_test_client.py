@@ -5,6 +5,7 @@ is handed to the view as REQUEST_URI, as a WSGI server that keeps it would (sigv
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.apps import apps
 from django.http import HttpResponse
 from django.test import Client
 
-from .conftest import ACCESS_KEY_ID, SECRET_ACCESS_KEY
+from .conftest import ACCESS_KEY_ID, ROLE, SECRET_ACCESS_KEY, behaviour_zip
 
 UNSENT_AS_META = {"content-type", "content-length"}
 
@@ -44,6 +45,17 @@ def signed(
         REQUEST_URI=path_and_query.split("?", 1)[0],
         **extra,
     )
+
+
+def function_with_prod_alias(client: Client) -> Client:
+    """Function fn published as version 1 with alias prod → 1, made through the API itself (signed requests)."""
+    code = base64.b64encode(behaviour_zip()).decode()
+    create = {"FunctionName": "fn", "Role": ROLE, "Runtime": "python3.12", "Handler": "a.b", "Code": {"ZipFile": code}}
+    response = signed(client, "POST", "/2015-03-31/functions", body=json.dumps({**create, "Publish": True}).encode())
+    assert response.status_code == 201, response.content
+    alias = json.dumps({"Name": "prod", "FunctionVersion": "1"}).encode()
+    assert signed(client, "POST", "/2015-03-31/functions/fn/aliases", body=alias).status_code == 201
+    return client
 
 
 def aws_error(response: HttpResponse) -> tuple[str, str]:

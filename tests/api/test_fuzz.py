@@ -32,7 +32,7 @@ from invocations.http_errors import not_found
 from invocations.services import queue_create
 
 from .conftest import ROLE, behaviour_zip, send_signed
-from .signed_test_client import database_state, signed
+from .signed_test_client import database_state, function_with_prod_alias, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -201,17 +201,7 @@ def api_requests(draw) -> tuple[str, str, bytes, dict[str, str]]:
 @pytest.fixture
 def world(redis_client):
     """Function fn (version 1, alias prod) and a queue, made through the API itself."""
-    client = Client()
-    code = base64.b64encode(behaviour_zip()).decode()
-    create = {"FunctionName": "fn", "Role": ROLE, "Runtime": "python3.12", "Handler": "a.b", "Code": {"ZipFile": code}}
-    assert (
-        signed(
-            client, "POST", "/2015-03-31/functions", body=json.dumps({**create, "Publish": True}).encode()
-        ).status_code
-        == 201
-    )
-    alias = json.dumps({"Name": "prod", "FunctionVersion": "1"}).encode()
-    assert signed(client, "POST", "/2015-03-31/functions/fn/aliases", body=alias).status_code == 201
+    client = function_with_prod_alias(Client())
     queue_create(name="orders")
     return client
 

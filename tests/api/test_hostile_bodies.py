@@ -9,8 +9,8 @@ from django.test import Client
 
 from invocations.rules.json_input import MAX_NESTING_DEPTH, PREFIX
 
-from .conftest import ROLE, behaviour_zip, send_signed
-from .signed_test_client import aws_error, database_state, signed
+from .conftest import behaviour_zip, send_signed
+from .signed_test_client import aws_error, database_state, function_with_prod_alias, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -61,18 +61,7 @@ NOT_A_NUMBER = b'{"MemorySize": NaN, "ReservedConcurrentExecutions": NaN, "Funct
 @pytest.fixture
 def api(redis_client):
     """A test client, with function fn published as version 1 and alias prod → 1."""
-    client = Client()
-    code = base64.b64encode(behaviour_zip()).decode()
-    create = {"FunctionName": "fn", "Role": ROLE, "Runtime": "python3.12", "Handler": "a.b", "Code": {"ZipFile": code}}
-    assert (
-        signed(
-            client, "POST", "/2015-03-31/functions", body=json.dumps({**create, "Publish": True}).encode()
-        ).status_code
-        == 201
-    )
-    alias = {"Name": "prod", "FunctionVersion": "1"}
-    assert signed(client, "POST", f"{FN}/aliases", body=json.dumps(alias).encode()).status_code == 201
-    return client
+    return function_with_prod_alias(Client())
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)
