@@ -7,6 +7,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from .runtime.publisher import ACCOUNT_GROUP, function_group
 from .runtime.snapshot import live_snapshot
+from .services.host_adapter import DatabaseConfig
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -18,7 +19,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         # Joining the group first, then sending the snapshot, means a late joiner misses nothing in between.
-        snapshot = await database_sync_to_async(live_snapshot)(self.function)
+        snapshot = await database_sync_to_async(live_snapshot)(self.function, config=DatabaseConfig())
         await self.send_json({"type": "snapshot", "snapshot": snapshot})
 
     async def disconnect(self, code: int) -> None:

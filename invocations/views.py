@@ -8,7 +8,6 @@ from . import selectors
 from .dashboard import actions, topology
 from .dashboard.http import controls_allowed
 from .errors import LambdaError
-from .runtime.snapshot import function_summary
 from .runtime.traffic import KINDS, PATTERNS
 from .services.clock import simulation_clock_reading
 from .ws_routing import live_path
@@ -25,7 +24,7 @@ FAVICON_SVG = (
 
 def home(request):
     """The account: concurrency gauge, invocations/s, the clock, every function with a sparkline, scenarios."""
-    functions = [function_summary(fn) for fn in selectors.function_list()]
+    functions = [selectors.function_summary(fn) for fn in selectors.function_list()]
     return render(
         request,
         "invocations/home.html",

@@ -20,7 +20,6 @@ from ..models import (
     TopicSubscription,
 )
 from ..runtime.connection import redis_client
-from ..runtime.snapshot import function_summary
 from ..runtime.targets import outbox
 
 LOG_LIMIT = 40
@@ -28,7 +27,7 @@ LOG_LIMIT = 40
 
 def function_topology(function: Function) -> dict[str, Any]:
     """Invokers, aliases, versions, concurrency settings and destinations of one function (from the database)."""
-    summary = function_summary(function)
+    summary = selectors.function_summary(function)
     stages = [
         {"api": stage.rest_api.name, "stage": stage.name, "qualifier": stage.alias_name or ""}
         for stage in ApiStage.objects.filter(rest_api__function=function).select_related("rest_api")

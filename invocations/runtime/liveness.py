@@ -8,7 +8,7 @@ import redis
 from django.conf import settings
 
 from .connection import redis_client
-from .host import LEASE
+from .host.lease import LEASE
 
 
 def redacted(url: str) -> str:
