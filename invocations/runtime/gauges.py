@@ -7,19 +7,29 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import redis
 
 from ..engine.events import EnvState
 
-if TYPE_CHECKING:
-    from .host import EngineHost
-
 LATEST_KEY = "lv:gauges"
 
 
-def collect(host: EngineHost) -> dict[str, Any]:
+class GaugeSources(Protocol):
+    """What the gauges read of the engine host (host/__init__.py), named here so this module needs no import of it."""
+
+    client: redis.Redis
+    engine: Any
+    clock: Any
+    pollers: dict[str, tuple[Any, Any]]
+    queue_arns: list[str]
+    traffic: Any
+    queues: Any
+    streams: Any
+
+
+def collect(host: GaugeSources) -> dict[str, Any]:
     """What the engine's own state says (no Redis): concurrency, environments, reserved caps, poller lanes.
 
     Queue depths, stream checkpoints and the async queue live in Redis: `complete_from_redis` adds them, on the
@@ -85,7 +95,7 @@ def collect(host: EngineHost) -> dict[str, Any]:
     }
 
 
-def complete_from_redis(host: EngineHost, gauges: dict[str, Any]) -> None:
+def complete_from_redis(host: GaugeSources, gauges: dict[str, Any]) -> None:
     """Fill in what `collect` left to Redis and keep the result as the latest (any thread: only Redis reads)."""
     now = gauges["sim_time"]
     for arn in gauges["queues"]:
@@ -101,7 +111,7 @@ def complete_from_redis(host: EngineHost, gauges: dict[str, Any]) -> None:
     store_latest(host.client, gauges)
 
 
-def fifo_groups(host: EngineHost, mapping: dict[str, Any], now: float) -> dict[str, dict[str, Any]]:
+def fifo_groups(host: GaugeSources, mapping: dict[str, Any], now: float) -> dict[str, dict[str, Any]]:
     """Per message group of a FIFO mapping: waiting, in flight, and blocked (a failed message holds the group
     until it succeeds or is redriven to the DLQ; other groups keep flowing, semantics §3)."""
     counts = host.queues.group_counts(mapping["source"], now=now)
