@@ -23,6 +23,7 @@ from .events import (
     InvocationType,
     RetryScheduled,
 )
+from .invocation import Attempt
 from .outcomes import InvokeResult, Outcome
 from .records import (
     EVENT_AGE_EXCEEDED,
@@ -77,6 +78,19 @@ class AsyncItem:
         self.backoff = 0.0
         self.last: InvokeResult | None = None
         self.last_refusal: InvokeResult | None = None
+
+
+def _event_attempt(item: AsyncItem, *, number: int, settles: bool) -> Attempt:
+    """One run of a queued event. Only a settling attempt reports back to the item; the at-least-once duplicate
+    (number 0) runs the function and reports to nobody."""
+    return Attempt.new(
+        request_id=item.request_id,
+        payload=item.payload,
+        source=item.source,
+        invocation_type=InvocationType.EVENT,
+        number=number,
+        item=item if settles else None,
+    )
 
 
 class AsyncInvoker:
@@ -147,10 +161,8 @@ class AsyncInvoker:
         if p and engine.rng.random() < p:
             self._emit(DuplicateDelivered(now, item.request_id, item.function, "function"))
             # attempt 0 marks the duplicate in InvocationCompleted; its outcome does not touch the item.
-            engine._start(route, item.payload, item.request_id, item.source, InvocationType.EVENT, 0, None, None)
-        engine._start(
-            route, item.payload, item.request_id, item.source, InvocationType.EVENT, item.attempts + 1, None, item
-        )
+            engine._start(route, _event_attempt(item, number=0, settles=False))
+        engine._start(route, _event_attempt(item, number=item.attempts + 1, settles=True))
 
     def completed(self, item: AsyncItem, route: Route, result: InvokeResult) -> None:
         """An attempt ran (success, function error or timeout)."""

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from .fastinit import fast_frozen_init
+from .fastinit import fast_frozen_init, keyword_new
 
 
 class Outcome(StrEnum):
@@ -38,6 +38,7 @@ def billed_duration_ms(duration_ms: float, init_ms: float | None, *, bill_init: 
     return billed
 
 
+@keyword_new
 @fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class InvokeResult:

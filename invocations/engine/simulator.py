@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ..errors import LambdaError
-from .async_invoke import AsyncInvoker, AsyncItem
+from .async_invoke import AsyncInvoker
 from .clock import VirtualClock
 from .concurrency import throttle_body
 from .config import FunctionConfig
@@ -33,7 +33,7 @@ from .events import (
     Throttled,
 )
 from .executors import ExecutionReport, Executor, ModelledExecutor
-from .invocation import Invocation
+from .invocation import Attempt, Invocation
 from .options import EngineOptions
 from .outcomes import InvokeResult, Outcome
 from .registry import Registry
@@ -146,7 +146,15 @@ class Engine:
         `request_id` if the caller chose it (the API's x-amzn-RequestId), else a new one."""
         route = self.router.route_for(target, qualifier)
         rid = self.new_request_id() if request_id is None else request_id
-        self._start(route, payload, rid, source, _SYNC, 1, on_complete, None, client_context=client_context)
+        attempt = Attempt.new(
+            request_id=rid,
+            payload=payload,
+            source=source,
+            invocation_type=_SYNC,
+            on_complete=on_complete,
+            client_context=client_context,
+        )
+        self._start(route, attempt)
 
     def invoke_async(
         self,
@@ -253,23 +261,15 @@ class Engine:
             grant = grants[g]
             g = self._taken = g + 1
             vt = route.pick(self._random)
-            now = self.clock.now()
-            payload, source, on_complete = request.payload, request.source, request.on_complete
-            stale = self._admit(
-                route,
-                vt,
-                grant,
-                acquired[0],
-                payload,
-                rid,
-                source,
-                _SYNC,
-                1,
-                on_complete,
-                None,
-                now,
+            attempt = Attempt.new(
+                request_id=rid,
+                payload=request.payload,
+                source=request.source,
+                invocation_type=_SYNC,
+                on_complete=request.on_complete,
                 client_context=request.client_context,
             )
+            stale = self._admit(route, vt, grant, acquired[0], attempt, self.clock.now())
             if stale:
                 # Give back the slots granted to the rest of this run; they are taken again from here.
                 self._give_back(acquires, grants, g)
@@ -297,17 +297,15 @@ class Engine:
         except LambdaError as exc:
             return exc
         rid = request.request_id or self.new_request_id()
-        self._start(
-            route,
-            request.payload,
-            rid,
-            request.source,
-            _SYNC,
-            1,
-            request.on_complete,
-            None,
+        attempt = Attempt.new(
+            request_id=rid,
+            payload=request.payload,
+            source=request.source,
+            invocation_type=_SYNC,
+            on_complete=request.on_complete,
             client_context=request.client_context,
         )
+        self._start(route, attempt)
         return rid
 
     def async_queue_depth(self) -> int:
@@ -322,23 +320,12 @@ class Engine:
 
     # --- the invoke path ---------------------------------------------------------------------------------------
 
-    def _start(
-        self,
-        route: Route,
-        payload: Any,
-        rid: str,
-        source: str,
-        itype: InvocationType,
-        attempt: int,
-        on_complete: OnComplete | None,
-        item: AsyncItem | None,
-        *,
-        client_context: dict[str, Any] | None = None,
-    ) -> None:
+    def _start(self, route: Route, attempt: Attempt) -> None:
+        """Draw the version, maybe fail in the service, take the concurrency slot, then admit."""
         now = self.clock.now()
         vt = route.pick(self._random)
         if self._service_error_rate and self._random() < self._service_error_rate:
-            self._refuse(route, vt, rid, None, source, itype, on_complete, item, now)
+            self._refuse(route, vt, attempt, None, now)
             return
         pc = route.pc
         if pc is not None and vt is route.primary:
@@ -346,31 +333,16 @@ class Engine:
         else:
             pc_key, pc_cap = None, 0
         grant = self._acquire(pc_key, pc_cap, route.pool_key, route.pool_cap)
-        self._admit(
-            route, vt, grant, pc_key, payload, rid, source, itype, attempt, on_complete, item, now, client_context
-        )
+        self._admit(route, vt, grant, pc_key, attempt, now)
 
     def _admit(
-        self,
-        route: Route,
-        vt: VersionTarget,
-        grant: Grant,
-        pc_key: str | None,
-        payload: Any,
-        rid: str,
-        source: str,
-        itype: InvocationType,
-        attempt: int,
-        on_complete: OnComplete | None,
-        item: AsyncItem | None,
-        now: float,
-        client_context: dict[str, Any] | None = None,
+        self, route: Route, vt: VersionTarget, grant: Grant, pc_key: str | None, attempt: Attempt, now: float
     ) -> bool:
         """Everything after try_acquire: refuse, or take/create an environment and execute. Returns True when it
         changed the counters itself or called back into unknown code (invoke_many's granted slots are then stale)."""
         if grant is _THROTTLED:
-            self._refuse(route, vt, rid, route.reason, source, itype, on_complete, item, now)
-            return on_complete is not None
+            self._refuse(route, vt, attempt, route.reason, now)
+            return attempt.on_complete is not None
         stale = False
         env = self._take(pc_key if grant is _PROVISIONED else vt.pool)
         if env is None and grant is _PROVISIONED:
@@ -380,7 +352,7 @@ class Engine:
             pc_key = None
             grant = self._acquire(None, 0, route.pool_key, route.pool_cap)
             if grant is _THROTTLED:
-                self._refuse(route, vt, rid, route.reason, source, itype, on_complete, item, now)
+                self._refuse(route, vt, attempt, route.reason, now)
                 return True
             env = self._take(vt.pool)
         if env is None:
@@ -389,18 +361,16 @@ class Engine:
                 f"scale:{vt.function}", now, scaling.environments, scaling.environments / scaling.per_seconds
             ):
                 self._release(grant, pc_key, route.pool_key)
-                self._refuse(route, vt, rid, route.scaling_reason, source, itype, on_complete, item, now)
+                self._refuse(route, vt, attempt, route.scaling_reason, now)
                 return True
             env = self.environments.create(vt.function, vt.version, vt.config, vt.pool, ON_DEMAND)
         if route.pc is not None and grant is not _PROVISIONED and vt is route.primary:
             counts = self.spillover_invocations
             counts[vt.function] = counts.get(vt.function, 0) + 1
         env.state = _BUSY
-        job = Invocation(
-            rid, payload, route, vt, env, grant, pc_key, now, source, itype, attempt, on_complete, item, client_context
-        )
+        job = Invocation(attempt, route, vt, env, grant, pc_key, now)
         if job.cold:
-            self._emit(ColdStartBegan(now, rid, vt.function, vt.version, env.env_id, env.init_type))
+            self._emit(ColdStartBegan(now, attempt.request_id, vt.function, vt.version, env.env_id, env.init_type))
         vt.executor.execute(job, self._executed)
         return stale
 
@@ -420,12 +390,13 @@ class Engine:
         outcome = report.outcome
         self._env_release(job.env, now, outcome is _TIMEOUT or report.reset)
         config = job.config
+        attempt = job.attempt
         if outcome is _SUCCESS:
             payload, function_error = report.response, None
         elif outcome is _TIMEOUT:
             payload = {
                 "errorType": "Sandbox.Timedout",
-                "errorMessage": f"RequestId: {job.request_id} Error: Task timed out after "
+                "errorMessage": f"RequestId: {attempt.request_id} Error: Task timed out after "
                 f"{config.timeout_s:.2f} seconds",
             }
             function_error = "Unhandled"
@@ -438,65 +409,54 @@ class Engine:
         billed = int(billable)
         if billable - billed > 1e-6 or billed == 0:
             billed += 1
-        result = InvokeResult(
-            job.request_id,
-            outcome,
-            200,
-            vt.version,
-            payload,
-            function_error,
-            None,
-            job.cold,
-            report.duration_ms,
-            billed,
-            init,
-            config.memory_mb,
-            report.memory_used_mb,
-            vt.arn,
-            report.logs,
-            config.runtime,
+        result = InvokeResult.new(
+            request_id=attempt.request_id,
+            outcome=outcome,
+            status_code=200,
+            executed_version=vt.version,
+            payload=payload,
+            function_error=function_error,
+            cold_start=job.cold,
+            duration_ms=report.duration_ms,
+            billed_ms=billed,
+            init_ms=init,
+            memory_size_mb=config.memory_mb,
+            max_memory_used_mb=report.memory_used_mb,
+            function_arn=vt.arn,
+            logs=report.logs,
+            runtime=config.runtime,
         )
         route = job.route
         self._emit(
             InvocationCompleted(
                 now,
                 result,
-                job.source,
-                job.invocation_type,
+                attempt.source,
+                attempt.invocation_type,
                 route.function,
                 route.qualifier,
                 route.alias,
                 job.env.env_id,
                 job.started_at,
-                job.attempt,
+                attempt.number,
                 job.grant is _PROVISIONED,
             )
         )
-        if job.item is not None:
-            self.async_invoker.completed(job.item, route, result)
-        elif job.on_complete is not None:
-            job.on_complete(result)
+        if attempt.item is not None:
+            self.async_invoker.completed(attempt.item, route, result)
+        elif attempt.on_complete is not None:
+            attempt.on_complete(result)
 
-    def _refuse(
-        self,
-        route: Route,
-        vt: VersionTarget,
-        rid: str,
-        reason: str | None,
-        source: str,
-        itype: InvocationType,
-        on_complete: OnComplete | None,
-        item: AsyncItem | None,
-        now: float,
-    ) -> None:
+    def _refuse(self, route: Route, vt: VersionTarget, attempt: Attempt, reason: str | None, now: float) -> None:
         """A 429 throttle (`reason` set) or a simulated 500 ServiceException (`reason` None)."""
+        rid, source, itype = attempt.request_id, attempt.source, attempt.invocation_type
         if reason is not None:
-            result = InvokeResult(
-                rid,
-                Outcome.THROTTLED,
-                429,
-                vt.version,
-                throttle_body(reason),
+            result = InvokeResult.new(
+                request_id=rid,
+                outcome=Outcome.THROTTLED,
+                status_code=429,
+                executed_version=vt.version,
+                payload=throttle_body(reason),
                 throttle_reason=reason,
                 function_arn=vt.arn,
             )
@@ -504,14 +464,19 @@ class Engine:
                 Throttled(now, rid, route.function, route.qualifier, route.alias, vt.version, reason, source, itype)
             )
         else:
-            result = InvokeResult(
-                rid, Outcome.SERVICE_ERROR, 500, vt.version, dict(_SERVICE_ERROR_BODY), function_arn=vt.arn
+            result = InvokeResult.new(
+                request_id=rid,
+                outcome=Outcome.SERVICE_ERROR,
+                status_code=500,
+                executed_version=vt.version,
+                payload=dict(_SERVICE_ERROR_BODY),
+                function_arn=vt.arn,
             )
             self._emit(ServiceFailed(now, rid, route.function, route.qualifier, route.alias, vt.version, source, itype))
-        if item is not None:
-            self.async_invoker.refused(item, route, result)
-        elif on_complete is not None:
-            on_complete(result)
+        if attempt.item is not None:
+            self.async_invoker.refused(attempt.item, route, result)
+        elif attempt.on_complete is not None:
+            attempt.on_complete(result)
 
     # --- configuration ---------------------------------------------------------------------------------------
 
