@@ -273,9 +273,14 @@ def engine_host(redis_client):
                 publisher=Publisher(channel_layer=_NullLayer()),
                 seed=7,
             )
-            ready.set()
-            while not stop.is_set():
-                host.run(0.2)
+            try:
+                ready.set()
+                while not stop.is_set():
+                    host.run(0.2)
+            finally:
+                # Its journal writer and handler processes must not outlive the test: a writer left running
+                # drained later tests' journals (CI's failing test_record_journal).
+                host.close()
         except BaseException as error:  # reported at teardown
             failures.append(error)
         finally:
