@@ -1,19 +1,21 @@
 """Reliability under crashes (issue 10): async events accepted at a steady rate while the engine host is SIGKILLed
 every few seconds; every event must be processed, with its invocation record.
 
-Events are accepted exactly where the API accepts them (runtime/invoke_client.invoke_async: one entry in the durable
-inbox, after which Invoke answers 202), at `--rate` per second, `--events` in all. A real Celery worker with beat
-(as `make run` starts it: beat's host_ensure restarts the host, its housekeeping returns dead holders' slots) runs
-the engine host; the host's process is SIGKILLed `--kill-every` seconds after each host takes the lease, as long as
-events are still being accepted. The function's OnSuccess destination (a simulated SQS queue) receives one record
-per processing, carrying the event's `n` and request id.
+Events are async invokes through the real Lambda API (`--via http`, the default): daphne serves the production ASGI
+app, and sender processes send `Invoke(InvocationType=Event)` with boto3 (bench/http_senders.py) at `--rate` per
+second, `--events` in all; an event is accepted when Invoke answered 202. `--via inbox` puts them straight into the
+durable inbox where the API's 202 puts them (runtime/invoke_client.invoke_async), without HTTP. A real Celery worker
+with beat (as `make run` starts it: beat's host_ensure restarts the host, its housekeeping returns dead holders'
+slots) runs the engine host; the host's process is SIGKILLed `--kill-every` seconds after each host takes the lease,
+as long as events are still being accepted. The function's OnSuccess destination (a simulated SQS queue) receives one
+record per processing, carrying the event's `n` and request id.
 
 Prints: accepted, processed (distinct events with an OnSuccess record), records (invocation records in the
 database), lost (accepted, never processed), missing records (processed, no record), duplicates (extra processings
 and extra records, and the redeliveries counted by the queue), and the longest gap in service (the longest stretch
 with work outstanding during which nothing completed).
 
-Run: .venv/bin/python bench/durability.py [--events 20000] [--rate 2000] [--kill-every 5]
+Run: .venv/bin/python bench/durability.py [--events 20000] [--rate 2000] [--kill-every 5] [--via http|inbox]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections import Counter
 from pathlib import Path
 
 import stack
+from http_senders import SenderPlan, send_all
 
 
 def main() -> None:
@@ -39,6 +42,10 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=4, help="kill at least this many hosts (more while accepting)")
     parser.add_argument("--claim-timeout", type=float, default=5.0, help="LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S")
     parser.add_argument("--settle-timeout", type=float, default=240.0)
+    parser.add_argument("--via", choices=("http", "inbox"), default="http", help="how events are accepted")
+    parser.add_argument("--port", type=int, default=8771, help="daphne's port (--via http)")
+    parser.add_argument("--sender-processes", type=int, default=3)
+    parser.add_argument("--sender-threads", type=int, default=8, help="per sender process")
     stack.add_load_arguments(parser)
     args = parser.parse_args()
     os.environ["LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S"] = repr(args.claim_timeout)
@@ -54,8 +61,6 @@ def run(args) -> dict:
 
     from invocations.models import Function, InvocationRecord
     from invocations.runtime import record_journal
-    from invocations.runtime.connection import inbox_push
-    from invocations.runtime.invoke_client import invoke_request
     from invocations.runtime.redis_store import RedisAsyncQueue, RedisQueueStore
     from invocations.services import event_invoke_config_put, queue_create
 
@@ -69,11 +74,11 @@ def run(args) -> dict:
     )
     queues = RedisQueueStore(client)
     worker = stack.Worker(env, Path(args.var_dir) / "durability-worker.log", beat=True)
+    server = _Daphne(env, Path(args.var_dir) / "durability-daphne.log", args.port) if args.via == "http" else None
     kills: list[float] = []
     progress: list[tuple[float, int]] = []  # (wall, destination messages)
     sending, finished = threading.Event(), threading.Event()
     sending.set()
-    accepted = 0
 
     def killing() -> bool:
         return not finished.is_set() and (sending.is_set() or len(kills) < args.kills)
@@ -108,23 +113,23 @@ def run(args) -> dict:
         threads = [threading.Thread(target=killer, daemon=True), threading.Thread(target=sampler, daemon=True)]
         for thread in threads:
             thread.start()
-        started = time.monotonic()
-        batch = max(1, int(args.rate / 100))  # every 10 ms
-        while accepted < args.events:
-            due = started + accepted / args.rate
-            wait = due - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            count = min(batch, args.events - accepted)
-            inbox_push(
-                [
-                    invoke_request("Event", stack.FUNCTION, {"n": n}, source="sdk")
-                    for n in range(accepted, accepted + count)
-                ],
-                client,
+        if args.via == "http":
+            accepted_numbers, refused, send_seconds = send_all(
+                SenderPlan(
+                    endpoint_url=f"http://127.0.0.1:{args.port}",
+                    function=stack.FUNCTION,
+                    access_key_id=settings.LAMBDAVIZ_ACCESS_KEY_ID,
+                    secret_access_key=settings.LAMBDAVIZ_SECRET_ACCESS_KEY,
+                    events=args.events,
+                    rate=args.rate,
+                    processes=args.sender_processes,
+                    threads=args.sender_threads,
+                )
             )
-            accepted += count
-        send_seconds = time.monotonic() - started
+        else:
+            accepted_numbers, send_seconds = _push_to_inbox(client, args)
+            refused = Counter()
+        accepted = len(accepted_numbers)
         sending.clear()
         deadline = time.monotonic() + args.settle_timeout
         while time.monotonic() < deadline:
@@ -140,9 +145,12 @@ def run(args) -> dict:
         finished.set()
         stop_sampling.set()
         worker.stop()
+        if server is not None:
+            server.stop()
     deliveries = _delivered(queues, done.arn)
     runs = Counter(rid for _, rid in deliveries)
     rid_of = {n: rid for n, rid in deliveries}
+    accepted_set = set(accepted_numbers)
     event_records = InvocationRecord.objects.filter(function=stack.FUNCTION, invocation_type="Event")
     # One record per run; throttled attempts (retried with backoff while a new host works off the backlog at the
     # concurrency limit) have records of their own, counted apart.
@@ -151,10 +159,12 @@ def run(args) -> dict:
     return {
         "accepted": accepted,
         "send_seconds": send_seconds,
+        "refused": dict(refused),
         "processed": len(rid_of),
         "records": sum(records.values()),
         "throttled_records": throttled,
-        "lost": accepted - len(rid_of),
+        "lost": len(accepted_set - set(rid_of)),
+        "processed_unaccepted": len(set(rid_of) - accepted_set),  # the API took it, then its answer failed
         "missing_records": sum(1 for rid in rid_of.values() if records[rid] == 0),
         "extra_runs": len(deliveries) - len(rid_of),
         "extra_records": sum(max(0, records[rid] - 1) for rid in rid_of.values()),
@@ -164,6 +174,66 @@ def run(args) -> dict:
         "longest_gap_s": _longest_gap(progress, accepted),
         "journal_left": record_journal.pending(client),
     }
+
+
+def _push_to_inbox(client, args) -> tuple[list[int], float]:
+    """Events straight into the durable inbox, in batches every 10 ms; returns the numbers pushed and the seconds."""
+    from invocations.runtime.connection import inbox_push
+    from invocations.runtime.invoke_client import invoke_request
+
+    started, pushed = time.monotonic(), 0
+    batch = max(1, int(args.rate / 100))
+    while pushed < args.events:
+        wait = started + pushed / args.rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        count = min(batch, args.events - pushed)
+        inbox_push(
+            [invoke_request("Event", stack.FUNCTION, {"n": n}, source="sdk") for n in range(pushed, pushed + count)],
+            client,
+        )
+        pushed += count
+    return list(range(pushed)), time.monotonic() - started
+
+
+class _Daphne:
+    """daphne serving the production ASGI app (the API's lean Invoke route included), in its own process group."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, port: int) -> None:
+        import socket
+        import subprocess
+        import sys
+
+        self.log = open(log_path, "w")  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "lambdaviz.asgi:application"],
+            cwd=stack.ROOT,
+            env={**os.environ, **env, "PYTHONPATH": str(stack.ROOT), "LOG_LEVEL": "WARNING"},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"daphne exited: {log_path.read_text()[-3000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"daphne does not listen on {port}") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except Exception:  # noqa: BLE001 (subprocess.TimeoutExpired)
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self.log.close()
 
 
 def _holder_pid(client) -> int | None:
@@ -191,6 +261,9 @@ def _longest_gap(progress: list[tuple[float, int]], accepted: int) -> float:
 
 def report(args, r: dict) -> None:
     print(f"machine: {stack.machine()}")
+    door = "Invoke (Event) over HTTP, boto3" if args.via == "http" else "straight into the inbox (no HTTP)"
+    refused = ", ".join(f"{code} {count:,}" for code, count in sorted(r["refused"].items())) or "none"
+    print(f"accepted through: {door}; refused: {refused}; processed though not accepted: {r['processed_unaccepted']}")
     print(
         f"load: {r['accepted']:,} async events accepted in {r['send_seconds']:.1f} s "
         f"({r['accepted'] / r['send_seconds']:,.0f}/s offered at {args.rate:,.0f}/s) into a {args.duration_ms:g} ms "
