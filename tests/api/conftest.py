@@ -267,6 +267,7 @@ def engine_host(redis_client):
     failures: list[BaseException] = []
 
     def run() -> None:
+        host = None
         try:
             host = EngineHost(
                 redis_lib.Redis.from_url(django_settings.REDIS_URL),
@@ -279,8 +280,16 @@ def engine_host(redis_client):
         except BaseException as error:  # reported at teardown
             failures.append(error)
         finally:
-            ready.set()
-            connections.close_all()
+            try:
+                if host is not None:
+                    # Stops its journal writer, frame sender and handler processes: left running, they would
+                    # drain and step the next test's Redis state (the leak check in tests/conftest.py).
+                    host.close()
+            except BaseException as error:
+                failures.append(error)
+            finally:
+                ready.set()
+                connections.close_all()
 
     thread = threading.Thread(target=run, name="engine-host", daemon=True)
     thread.start()
