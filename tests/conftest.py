@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,14 @@ import redis
 from django.conf import settings
 
 
-def eventually(predicate, *, timeout: float = 10.0, interval: float = 0.05, what: str | None = None):
+def eventually(
+    predicate, *, timeout: float = 10.0, interval: float = 0.05, what: str | Callable[[], str] | None = None
+):
     """Call `predicate` until it returns something truthy, and return that value.
 
-    After `timeout` seconds raises AssertionError naming what was awaited (`what`, or the predicate's source name)
-    and the last value it returned. Import it with `from tests.conftest import eventually`.
+    After `timeout` seconds raises AssertionError naming what was awaited (`what`, called then if it is a function
+    so it can describe the state at that moment, or else the predicate's name) and the last value it returned.
+    Import it with `from tests.conftest import eventually`.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -25,7 +29,7 @@ def eventually(predicate, *, timeout: float = 10.0, interval: float = 0.05, what
         if value:
             return value
         if time.monotonic() >= deadline:
-            awaited = what or getattr(predicate, "__qualname__", repr(predicate))
+            awaited = (what() if callable(what) else what) or getattr(predicate, "__qualname__", repr(predicate))
             raise AssertionError(f"timed out after {timeout} s waiting for {awaited}; last value: {value!r}")
         time.sleep(interval)
 

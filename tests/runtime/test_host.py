@@ -13,6 +13,7 @@ from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.traffic import TrafficStream, traffic_burst, traffic_start, traffic_stop
 from invocations.services import function_concurrency_put
 from invocations.services.demo import demo_seed
+from tests.conftest import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -190,8 +191,10 @@ def test_invocations_that_ended_release_their_slots_before_the_same_steps_admiss
     host.step()  # picks up the configuration change
     traffic_burst(redis_client, TrafficStream("first", "quick", rate=1), 5)
     host.step()
+    admitted_at = host.clock.now()
     assert int(redis_client.hget("lv:cc:counts", "reserved:quick")) == 5
-    time.sleep(0.1)  # all five have ended by now; the host has not noticed yet
+    # All five end 30 ms (init + duration) after their admission; the host has not noticed yet (no step since).
+    eventually(lambda: host.clock.now() >= admitted_at + 0.1, timeout=5, what="the clock to pass the five's end")
     traffic_burst(redis_client, TrafficStream("second", "quick", rate=1), 5)
     host.step()
     host.flush()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from invocations.runtime.python_executor import SandboxPolicy
+from tests.conftest import eventually
 
 READ = """
 import os
@@ -261,15 +261,15 @@ def test_a_child_that_left_the_process_group_dies_with_its_environment(needs_roo
     child, session = lam.run(ex, job).response
     assert session == child  # it runs, in its own session
     ex.retire(job.env.env_id)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+
+    def gone() -> bool:
         try:
             os.kill(child, 0)
         except ProcessLookupError:
-            break
-        time.sleep(0.01)
-    else:
-        pytest.fail("the escaped child outlived its environment")
+            return True
+        return False
+
+    eventually(gone, timeout=5, interval=0.01, what="the escaped child to die with its environment")
 
 
 def instance_uid_base_for_tests() -> int:

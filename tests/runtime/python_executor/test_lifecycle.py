@@ -10,6 +10,7 @@ import pytest
 from invocations.engine.events import EnvironmentStateChanged, EnvState
 from invocations.engine.outcomes import Outcome
 from invocations.runtime.python_executor import SandboxPolicy
+from tests.conftest import eventually
 
 PID = "import os\ndef handler(event, context):\n    return os.getpid()\n"
 
@@ -106,10 +107,8 @@ def handler(event, context):
     child_line = [line for line in report.logs if line.startswith("child ")]
     assert len(child_line) == 1
     child = int(child_line[0].split()[1])
-    deadline = time.monotonic() + 5  # the group is killed before the report; reaping by init may lag a little
-    while alive(child) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not alive(child)
+    # The group is killed before the report; reaping by init may lag a little.
+    eventually(lambda: not alive(child), timeout=5, interval=0.01, what=f"the forked child {child} to die")
 
 
 def test_a_crash_during_init_is_reported_on_the_cold_invoke(executor, lam):
@@ -234,9 +233,12 @@ def test_when_every_process_is_busy_a_job_waits_for_one(new_executor, lam):
     finished = []
     ex.execute(lam.job(config, {"s": 0.3}, env_id=1), lambda job, r: finished.append((job.env.env_id, r)))
     ex.execute(lam.job(config, {"s": 0.0}, env_id=2), lambda job, r: finished.append((job.env.env_id, r)))
-    deadline = time.monotonic() + 10
-    while len(finished) < 2 and time.monotonic() < deadline:
-        ex.poll(wait=0.05)
+
+    def both_finished() -> bool:
+        ex.poll(wait=0.05)  # done() is called from here
+        return len(finished) == 2
+
+    eventually(both_finished, timeout=10, interval=0, what="both jobs to finish")
     assert [env_id for env_id, _ in finished] == [1, 2]
     assert all(r.outcome is Outcome.SUCCESS for _, r in finished)
     assert finished[1][1].duration_ms < 100  # its Duration starts when it runs, not while it waited
@@ -248,10 +250,7 @@ def test_retiring_an_environment_stops_its_process(executor, lam):
     config = lam.config(PID)
     pid = lam.run(executor, lam.job(config, env_id=51)).response
     executor.retire(51)
-    deadline = time.monotonic() + 5
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not alive(pid)
+    eventually(lambda: not alive(pid), timeout=5, interval=0.01, what=f"the retired environment's process {pid} to end")
     assert 51 not in executor.stats()["env_ids"]
 
 
@@ -259,13 +258,14 @@ def test_the_engines_reclaimed_event_stops_the_process(executor, lam):
     config = lam.config(PID)
     pid = lam.run(executor, lam.job(config, env_id=52)).response
     executor.emit(EnvironmentStateChanged(0.0, 52, "fn", "$LATEST", EnvState.READY, "on-demand"))
-    time.sleep(0.05)
-    assert alive(pid)  # only Reclaimed stops it
+    # Only Reclaimed stops it: the I/O thread takes commands in order, so a retire queued by READY would have
+    # stopped the process before this next job on the same environment, which would then start a new one.
+    assert lam.run(executor, lam.job(config, env_id=52)).response == pid
+    assert alive(pid)
     executor.emit(EnvironmentStateChanged(1.0, 52, "fn", "$LATEST", EnvState.RECLAIMED, "on-demand"))
-    deadline = time.monotonic() + 5
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not alive(pid)
+    eventually(
+        lambda: not alive(pid), timeout=5, interval=0.01, what=f"the reclaimed environment's process {pid} to end"
+    )
 
 
 def test_closing_the_executor_stops_every_process_and_removes_its_directories(new_executor, lam):
