@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from invocations.engine.config import AliasConfig, VersionConfig
+from invocations.engine.events import ProvisionedConcurrencyChanged
 from invocations.engine.metrics import histogram
 from invocations.engine.metrics.aggregator import LambdaMetrics
 from invocations.engine.metrics.series import parse_series_key, series_key
@@ -128,19 +129,27 @@ def test_async_events_received_and_dropped():
     assert merged["AsyncEventsDropped|FunctionName=fn"].sum == 1
     assert merged["Invocations|FunctionName=fn"].sum == 3  # semantics §2: 1 + 2 retries
     assert merged["Errors|FunctionName=fn"].sum == 3
+    age = merged["AsyncEventAge|FunctionName=fn"]
+    assert age.count == 3  # one sample per attempt: queued at 0, attempts after the retry delays (semantics §2)
+    assert age.minimum == 0.0 and age.maximum >= 180_000.0
 
 
-def test_concurrent_executions_keeps_the_seconds_highest_sample():
+def test_concurrency_gauges_keep_the_seconds_highest_sample():
+    # DG monitoring-metrics: ConcurrentExecutions, Unreserved..., ClaimedAccountConcurrency, ProvisionedConcurrency*.
     metrics = LambdaMetrics()
-    metrics.observe_concurrency(
-        5.1, [("fn", "1", True), ("fn", "1", False), ("other", "$LATEST", False)], qualifiers={("fn", "1"): "live"}
-    )
-    metrics.observe_concurrency(5.7, [("fn", "1", True)], qualifiers={("fn", "1"): "live"})
+    metrics.emit(ProvisionedConcurrencyChanged(1.0, "fn", "live", "1", 4, 4, "READY"))
+    busy = [("fn", "1", True), ("fn", "1", False), ("other", "$LATEST", False), ("capped", "$LATEST", False)]
+    metrics.observe_concurrency(5.1, busy, reserved_functions={"capped"}, carved=14)
+    metrics.observe_concurrency(5.7, [("fn", "1", True)])
     second = metrics.drain()[5]
-    assert second["ConcurrentExecutions"].value("Maximum") == 3
-    assert second["ConcurrentExecutions|FunctionName=fn"].value("Maximum") == 2
-    assert second["ConcurrentExecutions|FunctionName=fn|Resource=fn:1"].value("Maximum") == 2
-    assert second["ProvisionedConcurrentExecutions|FunctionName=fn|Resource=fn:live"].value("Maximum") == 1
+    maximum = {key: stat.value("Maximum") for key, stat in second.items()}
+    assert maximum["ConcurrentExecutions"] == 4
+    assert maximum["ConcurrentExecutions|FunctionName=fn"] == 2
+    assert maximum["ConcurrentExecutions|FunctionName=fn|Resource=fn:1"] == 2
+    assert maximum["UnreservedConcurrentExecutions"] == 3
+    assert maximum["ClaimedAccountConcurrency"] == 3 + 14
+    assert maximum["ProvisionedConcurrentExecutions|FunctionName=fn|Resource=fn:live"] == 1
+    assert maximum["ProvisionedConcurrencyUtilization|FunctionName=fn|Resource=fn:live"] == 0.25
 
 
 def test_duration_percentiles_come_from_a_histogram_within_its_error():

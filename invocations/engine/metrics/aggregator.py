@@ -6,9 +6,11 @@ step. Seconds are `floor(event.at)` on the engine's clock, so metrics follow the
 
 Metrics (DG monitoring-metrics): Invocations, Errors (function errors and timeouts), Throttles (not counted in
 Invocations), Duration (ms, with a histogram for percentiles), ProvisionedConcurrencyInvocations,
-ProvisionedConcurrencySpilloverInvocations, AsyncEventsReceived, AsyncEventsDropped, DeadLetterErrors and
+ProvisionedConcurrencySpilloverInvocations, AsyncEventsReceived, AsyncEventAge (ms from being queued to an attempt's
+start, by the attempt's start second), AsyncEventsDropped, DeadLetterErrors and
 DestinationDeliveryFailures (counted from `record_delivery_failure`: the engine has no failed-delivery event yet),
-and ConcurrentExecutions / ProvisionedConcurrentExecutions as gauges sampled by `observe_concurrency`.
+and the concurrency gauges sampled by `observe_concurrency` (ConcurrentExecutions, UnreservedConcurrentExecutions,
+ClaimedAccountConcurrency, ProvisionedConcurrentExecutions, ProvisionedConcurrencyUtilization).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from collections.abc import Iterable
 from ..events import (
     AsyncEventAccepted,
     AsyncEventDropped,
+    AsyncEventProcessed,
     Event,
     InvocationCompleted,
+    InvocationType,
     ProvisionedConcurrencyChanged,
     Throttled,
 )
@@ -33,6 +37,7 @@ SecondMetrics = dict[str, Stat]  # series key -> statistics of one second
 
 _COUNTED = (Outcome.SUCCESS, Outcome.FUNCTION_ERROR, Outcome.TIMEOUT)
 _ERRORS = (Outcome.FUNCTION_ERROR, Outcome.TIMEOUT)
+_EVENT = InvocationType.EVENT
 
 
 class _Group:
@@ -51,13 +56,18 @@ class LambdaMetrics:
         self._invocations: dict[int, dict[tuple, _Group]] = {}
         self._counts: dict[int, dict[tuple[str, tuple], float]] = {}  # (metric, group key) -> count
         self._gauges: dict[int, dict[str, float]] = {}  # series key -> maximum of the second
+        self._ages: dict[int, dict[tuple, list[float]]] = {}  # AsyncEventAge samples (ms) per (function, qualifier)
+        self._accepted_at: dict[str, float] = {}  # async request id -> when it was queued, until it settles
         # (function, qualifier) with provisioned concurrency requested: their on-demand runs are spillover.
         self._provisioned: set[tuple[str, str]] = set()
+        self._pc_qualifiers: dict[tuple[str, str], str] = {}  # (function, version) -> alias or version with PC
+        self._pc_allocated: dict[tuple[str, str], int] = {}  # (function, qualifier) -> allocated environments
         self._handlers = {
             InvocationCompleted: self._completed,
             Throttled: self._throttled,
             AsyncEventAccepted: self._accepted,
             AsyncEventDropped: self._dropped,
+            AsyncEventProcessed: self._settled,
             ProvisionedConcurrencyChanged: self._provisioned_changed,
         }
 
@@ -85,6 +95,13 @@ class LambdaMetrics:
             group.errors += 1
         if not event.provisioned and (event.function, event.qualifier) in self._provisioned:
             group.spillover += 1
+        if event.invocation_type is _EVENT:
+            accepted = self._accepted_at.get(result.request_id)
+            if accepted is not None:  # AsyncEventAge: from being queued to this attempt's start
+                ages = self._ages.setdefault(math.floor(event.started_at), {})
+                ages.setdefault((event.function, event.qualifier, None, None), []).append(
+                    max(0.0, event.started_at - accepted) * 1000.0
+                )
 
     def _count(self, at: float, metric: str, key: tuple) -> None:
         counts = self._counts.setdefault(math.floor(at), {})
@@ -94,17 +111,26 @@ class LambdaMetrics:
         self._count(event.at, "Throttles", (event.function, event.qualifier, event.alias, event.version))
 
     def _accepted(self, event: AsyncEventAccepted) -> None:
+        self._accepted_at[event.request_id] = event.at
         self._count(event.at, "AsyncEventsReceived", (event.function, event.qualifier, None, None))
 
     def _dropped(self, event: AsyncEventDropped) -> None:
+        self._accepted_at.pop(event.request_id, None)
         self._count(event.at, "AsyncEventsDropped", (event.function, event.qualifier, None, None))
+
+    def _settled(self, event: AsyncEventProcessed) -> None:
+        self._accepted_at.pop(event.request_id, None)
 
     def _provisioned_changed(self, event: ProvisionedConcurrencyChanged) -> None:
         target = (event.function, event.qualifier)
         if event.requested > 0:
             self._provisioned.add(target)
+            self._pc_qualifiers[(event.function, event.version)] = event.qualifier
+            self._pc_allocated[target] = event.allocated
         else:
             self._provisioned.discard(target)
+            self._pc_qualifiers.pop((event.function, event.version), None)
+            self._pc_allocated.pop(target, None)
 
     # --- what the runtime adds -------------------------------------------------------------------------------
 
@@ -115,47 +141,63 @@ class LambdaMetrics:
         self._count(at, metric, (function, qualifier, None, None))
 
     def observe_concurrency(
-        self, at: float, busy: Iterable[tuple[str, str, bool]], *, qualifiers: dict[tuple[str, str], str] | None = None
+        self,
+        at: float,
+        busy: Iterable[tuple[str, str, bool]],
+        *,
+        reserved_functions: frozenset[str] | set[str] = frozenset(),
+        carved: int | None = None,
     ) -> None:
-        """Sample ConcurrentExecutions from the environments busy at `at`: (function, version, provisioned) each.
+        """Sample the concurrency gauges from the environments busy at `at`: (function, version, provisioned) each.
 
-        A second keeps the highest sample (AWS's ConcurrentExecutions is read as Maximum). ProvisionedConcurrent-
-        Executions counts the busy provisioned ones, under FunctionName and, through `qualifiers` ((function,
-        version) -> alias or version with the config), FunctionName+Resource."""
-        qualifiers = qualifiers or {}
+        A second keeps each gauge's highest sample (AWS reads them as Maximum). ConcurrentExecutions (account,
+        FunctionName, FunctionName+Resource for a version); UnreservedConcurrentExecutions: busy environments of
+        functions without reserved concurrency; ClaimedAccountConcurrency: that plus `carved`, the concurrency
+        allocated to reservations and provisioned configs; ProvisionedConcurrentExecutions and
+        ProvisionedConcurrencyUtilization (busy provisioned / allocated) per alias or version with a config, as
+        the ProvisionedConcurrencyChanged events announced them (DG monitoring-metrics)."""
         counts: dict[str, float] = {}
-        account = 0
+        account = unreserved = 0
+        provisioned_busy: dict[tuple[str, str], int] = {}
         for function, version, provisioned in busy:
             account += 1
-            for name in self._concurrency_keys(function, version, provisioned, qualifiers):
+            if function not in reserved_functions:
+                unreserved += 1
+            for name in self._concurrency_keys(function, version):
                 counts[name] = counts.get(name, 0) + 1
+            if provisioned:
+                name = series_key("ProvisionedConcurrentExecutions", (("FunctionName", function),))
+                counts[name] = counts.get(name, 0) + 1
+                qualifier = self._pc_qualifiers.get((function, version))
+                if qualifier is not None:
+                    provisioned_busy[(function, qualifier)] = provisioned_busy.get((function, qualifier), 0) + 1
+        for (function, qualifier), allocated in self._pc_allocated.items():
+            in_use = provisioned_busy.get((function, qualifier), 0)
+            resource = (("FunctionName", function), ("Resource", f"{function}:{qualifier}"))
+            counts[series_key("ProvisionedConcurrentExecutions", resource)] = in_use
+            if allocated > 0:
+                counts[series_key("ProvisionedConcurrencyUtilization", resource)] = in_use / allocated
         counts[series_key("ConcurrentExecutions")] = account
+        counts[series_key("UnreservedConcurrentExecutions")] = unreserved
+        if carved is not None:
+            counts[series_key("ClaimedAccountConcurrency")] = unreserved + carved
         gauges = self._gauges.setdefault(math.floor(at), {})
         for name, value in counts.items():
             if value > gauges.get(name, float("-inf")):
                 gauges[name] = value
 
     @staticmethod
-    def _concurrency_keys(
-        function: str, version: str, provisioned: bool, qualifiers: dict[tuple[str, str], str]
-    ) -> list[str]:
+    def _concurrency_keys(function: str, version: str) -> list[str]:
         by_function: Dimensions = (("FunctionName", function),)
         keys = [series_key("ConcurrentExecutions", by_function)]
         if version != "$LATEST":
-            resource = by_function + (("Resource", f"{function}:{version}"),)
-            keys.append(series_key("ConcurrentExecutions", resource))
-        if provisioned:
-            keys.append(series_key("ProvisionedConcurrentExecutions", by_function))
-            qualifier = qualifiers.get((function, version))
-            if qualifier:
-                resource = by_function + (("Resource", f"{function}:{qualifier}"),)
-                keys.append(series_key("ProvisionedConcurrentExecutions", resource))
+            keys.append(series_key("ConcurrentExecutions", by_function + (("Resource", f"{function}:{version}"),)))
         return keys
 
     # --- handing over ----------------------------------------------------------------------------------------
 
     def pending_seconds(self) -> list[int]:
-        return sorted(set(self._invocations) | set(self._counts) | set(self._gauges))
+        return sorted(set(self._invocations) | set(self._counts) | set(self._gauges) | set(self._ages))
 
     def drain(self, before: float | None = None) -> dict[int, SecondMetrics]:
         """The metrics of every second that ended before `before` (all of them when None), removed from here."""
@@ -170,6 +212,13 @@ class LambdaMetrics:
             for (metric, key), count in self._counts.pop(second, {}).items():
                 for dimensions in lambda_dimension_sets(*key):
                     _add_count(metrics, series_key(metric, dimensions), count)
+            for key, ages in self._ages.pop(second, {}).items():
+                for dimensions in lambda_dimension_sets(*key):
+                    name = series_key("AsyncEventAge", dimensions)
+                    if name in metrics:
+                        metrics[name].merge(_duration_stat(ages))
+                    else:
+                        metrics[name] = _duration_stat(ages)
             for name, value in self._gauges.pop(second, {}).items():
                 stat = metrics.setdefault(name, Stat())
                 stat.add(value)

@@ -36,15 +36,18 @@ class HostMetrics:
 
     def step(self, host: EngineHost) -> None:
         now = host.clock.now()
-        busy = None
+        busy, reserved, carved = None, frozenset(), None
         if math.floor(now) != self._sampled_second:
+            registry = host.engine.registry
+            reserved = frozenset(fn.name for fn in registry.functions() if fn.reserved_concurrency is not None)
+            carved = registry.account.concurrency_limit - registry.unreserved_capacity()
             self._sampled_second = math.floor(now)
             busy = [
                 (env.function, env.version, env.init_type == PROVISIONED)
                 for env in host.engine.store.environments.all()
                 if env.state is EnvState.BUSY
             ]
-        self.writer.flush(now, busy=busy)
+        self.writer.flush(now, busy=busy, reserved_functions=reserved, carved=carved)
         wall = time.monotonic()
         if (
             now - self._evaluated_at >= ALARM_EVALUATION_EVERY_S

@@ -25,11 +25,19 @@ class MetricWriter(LambdaMetrics):
         self.minute_retention_s = int(minute_retention_s)
         self._minutes: dict[int, dict[str, Stat]] = {}  # minute start -> series -> rolled-up stat
 
-    def flush(self, now: float, *, busy: Iterable[tuple[str, str, bool]] | None = None, final: bool = False) -> int:
+    def flush(
+        self,
+        now: float,
+        *,
+        busy: Iterable[tuple[str, str, bool]] | None = None,
+        reserved_functions: frozenset[str] | set[str] = frozenset(),
+        carved: int | None = None,
+        final: bool = False,
+    ) -> int:
         """Write what finished before `now` (everything when `final`); returns the number of seconds written.
-        `busy` samples ConcurrentExecutions first: (function, version, provisioned) per busy environment."""
+        `busy` samples the concurrency gauges first: (function, version, provisioned) per busy environment."""
         if busy is not None:
-            self.observe_concurrency(now, busy)
+            self.observe_concurrency(now, busy, reserved_functions=reserved_functions, carved=carved)
         seconds = self.drain(None if final else now)
         if not seconds:
             if final:
