@@ -8,7 +8,7 @@ destinations, shard blocking, environment changes) travel as discrete events, ca
 from __future__ import annotations
 
 import random
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from typing import Any
 
 from ..engine.events import (
@@ -21,6 +21,7 @@ from ..engine.events import (
     event_to_dict,
 )
 from ..engine.sources.events import MessageRedriven, OnFailureRecordSent
+from .dropped_events import KEEP as DROPS_KEPT
 
 SAMPLE_SIZE = 24  # dots per frame
 DURATION_RESERVOIR = 256  # per function per frame, for p50/p95
@@ -55,6 +56,7 @@ class FunctionTally:
         "invocations",
         "delivered",
         "dropped",
+        "drops",
     )
 
     def __init__(self) -> None:
@@ -71,6 +73,8 @@ class FunctionTally:
         # Counted from every fact (the discrete list is capped): the server's totals add these up (totals.py).
         self.delivered: Counter[str] = Counter()  # DLQ / destination ARN -> records sent there
         self.dropped: Counter[str] = Counter()  # async events dropped, by condition
+        # The latest dropped events themselves, kept for a reload (dropped_events.py); popped before sending.
+        self.drops: deque[dict[str, Any]] = deque(maxlen=DROPS_KEPT)
 
     def as_dict(self) -> dict[str, Any]:
         ordered = sorted(self.durations)
@@ -86,6 +90,7 @@ class FunctionTally:
             "duration_p95": _percentile(ordered, 0.95),
             "delivered": dict(self.delivered),
             "dropped": dict(self.dropped),
+            "recent_drops": list(self.drops),
         }
 
 
@@ -110,6 +115,8 @@ class FrameAggregator:
         self._queue_delivered: Counter[tuple[str, str]] = Counter()  # (source queue ARN, its DLQ)
         self._done_first: float | None = None  # simulated times of the oldest and newest completion in the frame
         self._done_last: float | None = None
+        # request id -> the DLQ / on-failure destination it was just sent to (emitted just before its drop).
+        self._failure_targets: dict[str, str] = {}
 
     def emit(self, event: Event) -> None:
         self._last_at = event.at
@@ -142,8 +149,20 @@ class FrameAggregator:
             kind = type(event)
             if kind is DeliveredToDLQ or kind is DestinationDelivered:
                 self._functions[event.function].delivered[event.arn] += 1
+                if kind is DeliveredToDLQ or event.kind == "OnFailure":
+                    self._failure_targets[event.request_id] = event.arn
             elif kind is AsyncEventDropped:
-                self._functions[event.function].dropped[event.condition] += 1
+                tally = self._functions[event.function]
+                tally.dropped[event.condition] += 1
+                tally.drops.append(
+                    {
+                        "request_id": event.request_id,
+                        "qualifier": event.qualifier,
+                        "condition": event.condition,
+                        "at": event.at,
+                        "target": self._failure_targets.pop(event.request_id, None),
+                    }
+                )
             elif kind is MessageRedriven:
                 self._queue_delivered[(event.queue_arn, event.dead_letter_arn)] += 1
             elif kind is OnFailureRecordSent:

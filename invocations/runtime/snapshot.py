@@ -9,7 +9,7 @@ import redis
 
 from .. import selectors
 from ..models import Function
-from . import gauges, totals
+from . import dropped_events, gauges, totals
 from .connection import redis_client
 from .redis_store import RedisAsyncQueue
 from .traffic import traffic_list
@@ -61,7 +61,7 @@ def live_snapshot(function: str | None = None) -> dict[str, Any]:
 
 def _live(function: str | None) -> dict[str, Any]:
     """Redis-held live state: the host's latest gauges, the running traffic streams and, for one function, its
-    async events waiting for a retry (empty without Redis)."""
+    async events waiting for a retry and its latest dropped ones (empty without Redis)."""
     try:
         client = redis_client()
         return {
@@ -69,9 +69,10 @@ def _live(function: str | None) -> dict[str, Any]:
             "traffic": [stream.__dict__ for stream in traffic_list(client)],
             "pending_retries": pending_retries(client, function) if function else [],
             "totals": totals.read(client, function) if function else None,
+            "dropped_events": dropped_events.latest(client, function) if function else [],
         }
     except redis.RedisError:
-        return {"gauges": None, "traffic": [], "pending_retries": [], "totals": None}
+        return {"gauges": None, "traffic": [], "pending_retries": [], "totals": None, "dropped_events": []}
 
 
 def pending_retries(client: redis.Redis, function: str) -> list[dict[str, Any]]:

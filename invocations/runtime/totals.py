@@ -12,6 +12,8 @@ from typing import Any
 
 import redis
 
+from . import dropped_events
+
 KEY = "lv:totals:{function}"
 SEPARATOR = "|"  # between a field's kind and its key (a source, an ARN, a version and outcome)
 _COUNTERS = ("invocations", "cold_starts", "provisioned")
@@ -34,7 +36,8 @@ def _fields(tally: dict[str, Any]) -> dict[str, int]:
 
 
 def fold(client: redis.Redis, frame: dict[str, Any]) -> None:
-    """Add the frame's per-function tallies to the totals and put the new sums in `frame["totals"]`."""
+    """Add the frame's per-function tallies to the totals and put the new sums in `frame["totals"]`; the frame's
+    dropped events go to their lists (dropped_events.py) in the same round trip."""
     names = list(frame["functions"])
     if not names:
         return
@@ -47,6 +50,8 @@ def fold(client: redis.Redis, frame: dict[str, Any]) -> None:
         for field, n in _fields(frame["functions"][name]).items():
             pipe.hincrby(k, field, n)
         pipe.hgetall(k)
+    for name in names:  # after every HGETALL, so the replies' positions below stay as they are
+        dropped_events.add(pipe, name, frame["functions"][name].pop("recent_drops", None) or [])
     replies = pipe.execute()
     sums, at = {}, 0
     for name in names:

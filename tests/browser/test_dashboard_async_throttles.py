@@ -72,3 +72,32 @@ def test_with_reserved_concurrency_zero_a_dropped_event_shows_as_dropped_with_it
     screenshot(page, "function-checkout-async-dropped")
     assert errors == []
     context.close()
+
+
+def test_dropped_events_are_still_listed_with_their_reason_after_a_reload(
+    browser, live_url, seeded, engine_host, staff_cookie
+):
+    # semantics §2, §8: with reserved concurrency 0 and neither DLQ nor on-failure destination the event is lost;
+    # the page that is reloaded (or opened later) still lists it, from the snapshot, as the live page did.
+    context, page = staff_page(browser, staff_cookie)
+    errors = collect_console_errors(page)
+    page.goto(f"{live_url}/functions/checkout/")
+    expect(page.locator("#lv-conn")).to_have_text("live")
+    set_reserved(page, 0)
+    send_async_burst(page, 2)
+    dropped = page.locator("[data-retries] li[data-dropped]")
+    expect(dropped).to_have_count(2, timeout=10000)
+    live_ids = [item.get_attribute("data-dropped") for item in dropped.all()]
+    live_text = [item.inner_text() for item in dropped.all()]
+
+    page.reload()
+    expect(page.locator("#lv-conn")).to_have_text("live")
+    expect(dropped).to_have_count(2, timeout=10000)
+    assert [item.get_attribute("data-dropped") for item in dropped.all()] == live_ids
+    assert [item.inner_text() for item in dropped.all()] == live_text  # drawn exactly as the live ones were
+    expect(dropped.first).to_contain_text("ZeroReservedConcurrency")
+    expect(dropped.first).to_contain_text("no DLQ or on-failure destination: the event is lost")
+    expect(page.locator('[data-k="async-dropped"]')).to_contain_text("ZeroReservedConcurrency ×2")
+    screenshot(page, "function-checkout-async-dropped-after-reload")
+    assert errors == []
+    context.close()

@@ -19,6 +19,11 @@ export function simClock(t) {
   return new Date(t * 1000).toISOString().slice(11, 19);
 }
 
+// An ARN's last part: the queue, topic, bus or function name a DLQ or destination is shown as.
+export function shortArn(arn) {
+  return arn.split(":").slice(-1)[0] || arn;
+}
+
 let toastTimer = null;
 export function toast(message, kind = "info") {
   const el = document.getElementById("lv-toast");

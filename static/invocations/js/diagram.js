@@ -1,7 +1,7 @@
 // The function's live diagram, left to right: invokers → aliases → versions → execution environments → outcomes.
 // Built as SVG from the topology (database) and updated in place from the live frames' counts and gauges.
 
-import { escapeHtml as esc, fmt } from "./common.js";
+import { escapeHtml as esc, fmt, shortArn } from "./common.js";
 import { fifoLanesHeight, fifoLanesSvg, updateFifoLanes } from "./fifo_lanes.js";
 import { PendingRetries } from "./retries.js";
 
@@ -600,10 +600,6 @@ function stateLabel(state) {
 // Attempts: the frames count every call from a source, a throttled or retried one included.
 function sourceCount(source, n) {
   return `async → ${source.qualifier || "$LATEST"} · ${fmt(n)} attempt${n === 1 ? "" : "s"}`;
-}
-
-function shortArn(arn) {
-  return arn.split(":").slice(-1)[0] || arn;
 }
 
 function subscriberNames(subscribers) {

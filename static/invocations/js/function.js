@@ -290,6 +290,7 @@ new LiveSocket(root.dataset.wsPath, {
     snapshots += 1;
     if (snapshots > 1) loadHistory();
     diagram.retries.load(snapshot.pending_retries);
+    diagram.retries.loadDrops(snapshot.dropped_events);
     applyTotals(snapshot.totals);
     clock.update({ factor: snapshot.account.clock_factor, paused: snapshot.account.clock_paused });
     const fn = snapshot.functions?.[0];

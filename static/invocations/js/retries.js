@@ -2,7 +2,7 @@
 // An entry leaves when its event settles (processed, or dropped to a DLQ/destination/expiry). Settlement facts
 // share a capped budget in busy frames, so an entry whose retry time is long past is let go as well.
 
-import { escapeHtml, fmt, simClock } from "./common.js";
+import { escapeHtml, fmt, shortArn, simClock } from "./common.js";
 
 const KEEP = 200; // entries remembered (bounded however many events fail)
 export const SHOWN = 8; // entries listed
@@ -57,6 +57,13 @@ export class PendingRetries {
   load(facts) {
     this.items.clear();
     for (const fact of [...(facts || [])].sort((a, b) => a.retry_at - b.retry_at)) this.scheduled(fact);
+  }
+
+  // A snapshot's dropped events (newest first, kept in Redis: dropped_events.py) replace the list, so a reload
+  // still says which events were dropped, why, and where they went.
+  loadDrops(facts) {
+    this.drops = (facts || []).slice(0, DROPPED_SHOWN).map((d) => (
+      { request_id: d.request_id, condition: d.condition, at: d.at, target: d.target ? shortArn(d.target) : undefined }));
   }
 
   settled(requestId) {
