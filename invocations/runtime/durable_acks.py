@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 import redis
 
 from . import record_journal
-from .records import RecordBuffer, formatted
+from .records import RecordBuffer, compacted
 
 
 class _Delegate:
@@ -116,7 +116,7 @@ class DurableAcks:
         rows = self.records.take()
         if rows:
             pipe = self.client.pipeline(transaction=False)
-            record_journal.append(pipe, formatted(rows))
+            record_journal.append(pipe, compacted(rows))  # raw parts: the writer thread formats the log text
             try:
                 pipe.execute()
             except Exception:

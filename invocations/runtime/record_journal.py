@@ -28,7 +28,7 @@ import redis
 from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from ..models import RecordJournalMark
-from .records import write_rows
+from .records import expanded, write_rows
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,8 @@ return dropped
 
 
 def append(pipe, rows: list[tuple]) -> None:
-    """Queue on `pipe` one journal entry with `rows` (tuples in records.COLUMNS order, log text already formatted)."""
+    """Queue on `pipe` one journal entry with `rows` (tuples in records.COLUMNS order; the log column either its
+    text or, from the engine host, its raw parts (records.compacted), formatted by `drain` off the host's thread)."""
     if rows:
         # EVAL, not a registered script: redis-py would ask SCRIPT EXISTS first, one more round trip per step.
         pipe.eval(_APPEND, 3, JOURNAL, SEQ, EPOCH, json.dumps(rows, separators=(",", ":")), uuid.uuid4().hex)
@@ -97,7 +98,7 @@ def drain(client: redis.Redis, *, max_entries: int = 20) -> int:
             moved = RecordJournalMark.objects.filter(pk=1, epoch=mark.epoch, seq=mark.seq).update(epoch=epoch, seq=last)
             if not moved:
                 return 0  # another writer drained meanwhile: read again next time
-            values = [tuple(row) for _, rows in batch for row in json.loads(rows)]
+            values = [expanded(row) for _, rows in batch for row in json.loads(rows)]  # log text formatted here
             write_rows(values)
             written = len(values)
         mark_epoch, mark_seq = epoch, last
