@@ -40,6 +40,7 @@ class VersionConfig:
     runtime: str = "python3.13"
     executor: str = "modelled"  # key into the Engine's executors
     code: Any = None  # opaque to the engine; what a real-handler executor runs
+    ephemeral_storage_mb: int = 512  # EphemeralStorage.Size: a real handler's /tmp (semantics §11)
 
 
 @dataclass(frozen=True, slots=True)

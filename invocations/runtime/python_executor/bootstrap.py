@@ -139,10 +139,12 @@ def _rlimits(limits: dict, report: dict) -> None:
             report["errors"].append(f"{name}: {exc}")
 
 
-def _lock_down(setup: dict) -> dict:
-    report: dict = {
+def _new_report() -> dict:
+    return {
         "uid": os.getuid(),
         "gid": os.getgid(),
+        "private_root": False,
+        "pid_namespace": False,
         "user_namespace": False,
         "network_isolated": False,
         "capabilities_dropped": False,
@@ -152,8 +154,31 @@ def _lock_down(setup: dict) -> dict:
         "no_new_privs": False,
         "errors": [],
     }
+
+
+def _enter_jail(setup: dict, report: dict) -> None:
+    """The private root, PID namespace and /tmp (jail.py, beside this file); returns in the runtime process only."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "_lambdaviz_jail", os.path.join(os.path.dirname(_THIS_FILE), "jail.py")
+    )
+    jail = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(jail)
+    ctypes, libc = _libc()
+    libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)  # the keeper dies with the executor's I/O thread, unless orphaned
+    if os.getppid() != setup["parent_pid"]:
+        os._exit(1)
+    jail.enter(setup["jail"], report)
+    report["uid"], report["gid"] = os.getuid(), os.getgid()
+    with open("/proc/self/status") as f:  # the uid change from root cleared every capability; say so if it did
+        report["capabilities_dropped"] = any(line.split() == ["CapEff:", "0000000000000000"] for line in f)
+
+
+def _lock_down(setup: dict, report: dict) -> dict:
     linux = sys.platform.startswith("linux")
-    if linux and setup["namespaces"]:
+    jailed = report["private_root"]
+    if linux and setup["namespaces"] and not jailed:
         try:
             _namespaces(setup, report)
         except Exception as exc:  # ctypes missing, or an unexpected kernel answer: carry on with what we have
@@ -164,10 +189,11 @@ def _lock_down(setup: dict) -> dict:
             if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
                 report["no_new_privs"] = True
             libc.mallopt(_M_ARENA_MAX, 2)  # threads share 2 malloc arenas: RLIMIT_AS stays meaningful
-            # Die with the executor's I/O thread (set last: credential changes clear it), unless already orphaned.
-            libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
-            if os.getppid() != setup["parent_pid"]:
-                os._exit(1)
+            if not jailed:  # (jailed, the runtime dies with its init, which dies with the keeper: jail.py)
+                # Die with the executor's I/O thread (set last: credential changes clear it), unless orphaned.
+                libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+                if os.getppid() != setup["parent_pid"]:
+                    os._exit(1)
         except Exception as exc:
             report["errors"].append(f"prctl: {exc!r}")
     limits = dict(setup["limits"])
@@ -373,32 +399,68 @@ def invoke(function, request: dict, timeout_ms: int) -> dict:
     return reply
 
 
+def _refuse(resp_fd: int, sandbox: dict, message: str) -> None:
+    body = {"errorMessage": message, "errorType": "Runtime.SandboxUnavailable", "stackTrace": []}
+    log_error(body)
+    write_frame(resp_fd, {"t": "init_error", "error": body, "sandbox": sandbox})
+    os._exit(1)
+
+
+def probe_jail(spec: str) -> None:
+    """`bootstrap.py --probe-jail SPEC`: the server's start-up check that the private root works here (prints one
+    JSON line from the runtime process, or from whichever process failed)."""
+    report = _new_report()
+    try:
+        _enter_jail({"jail": json.loads(spec), "parent_pid": os.getppid()}, report)
+        import tempfile  # noqa: F401  (the standard library is reachable inside)
+
+        with open("/tmp/probe", "w") as f:
+            f.write("ok")
+        ok = os.getpid() == 2 and report["capabilities_dropped"] and os.listdir("/var/task") is not None
+        print(json.dumps({"ok": ok, "pid": os.getpid(), "report": report}), flush=True)
+    except Exception as exc:
+        print(json.dumps({"ok": False, "error": str(exc)}), flush=True)
+        os._exit(1)
+
+
 def main() -> None:
+    if sys.argv[1] == "--probe-jail":
+        probe_jail(sys.argv[2])
+        return
     req_fd, resp_fd = int(sys.argv[1]), int(sys.argv[2])
     os.set_inheritable(req_fd, False)  # a subprocess the handler starts must not talk the protocol
     os.set_inheritable(resp_fd, False)
     setup = read_frame(req_fd)
     if setup is None:
         return
-    sandbox = _lock_down(setup)
+    sandbox = _new_report()
+    if setup.get("jail"):
+        try:
+            _enter_jail(setup, sandbox)
+        except Exception as exc:  # fail closed: the server's layout (paths, env) counted on the private root
+            sandbox["errors"].append(f"{exc}")
+            _refuse(
+                resp_fd,
+                sandbox,
+                f"LambdaViz could not give this handler its private root and PID namespace ({exc}), "
+                "so it will not run it.",
+            )
+    _lock_down(setup, sandbox)
     if setup.get("require_hidden"):
         wanted = set(setup.get("private_paths", [])) | ({"/proc"} if setup.get("hide_proc") else set())
         if not sandbox.get("user_namespace") or not wanted <= set(sandbox.get("hidden", [])):
-            body = {
-                "errorMessage": "LambdaViz could not isolate this handler from the server (it is not running as root "
+            _refuse(
+                resp_fd,
+                sandbox,
+                "LambdaViz could not isolate this handler from the server (it is not running as root "
                 "and the kernel refused private namespaces), so it will not run it.",
-                "errorType": "Runtime.SandboxUnavailable",
-                "stackTrace": [],
-            }
-            log_error(body)
-            write_frame(resp_fd, {"t": "init_error", "error": body, "sandbox": sandbox})
-            os._exit(1)
+            )
     # Python's C-locale coercion (PEP 538) may have added LC_CTYPE; the handler sees exactly what it was given.
     if setup.get("lc_ctype") is None:
         os.environ.pop("LC_CTYPE", None)
     else:
         os.environ["LC_CTYPE"] = setup["lc_ctype"]
-    sys.argv = [_THIS_FILE]
+    sys.argv = ["/var/runtime/bootstrap.py" if sandbox["private_root"] else _THIS_FILE]
     sys.path.insert(0, setup["task_root"])
     time.tzset()
     _setup_logging()

@@ -404,6 +404,7 @@ class PythonExecutor:
         config = request.config
         worker = Worker(request.env_id, config, slot, layout, self.policy.max_log_bytes)
         stream = f"{datetime.now(UTC):%Y/%m/%d}/[{request.version}]{uuid.uuid4().hex}"
+        task_root, runtime_dir, tmp_dir = layout.visible()
         env = lambda_environment(
             function=request.function,
             version=request.version,
@@ -413,16 +414,18 @@ class PythonExecutor:
             init_type=request.init_type,
             region=request.region,
             log_stream=stream,
-            task_root=str(layout.task),
-            runtime_dir=str(layout.runtime),
-            tmp_dir=str(layout.tmp),
+            task_root=task_root,
+            runtime_dir=runtime_dir,
+            tmp_dir=tmp_dir,
             own={**self.policy.extra_env, **config.env},
         )
         try:
             worker.start(
                 self.sandbox,
                 env,
-                self.sandbox.setup_frame(request.code, layout, config.memory_mb, config.timeout_s, env),
+                self.sandbox.setup_frame(
+                    request.code, layout, config.memory_mb, config.timeout_s, env, config.ephemeral_storage_mb
+                ),
             )
         except BaseException:
             self._free_slots.append(slot)

@@ -91,7 +91,7 @@ class Worker:
         out_r, out_w = os.pipe()
         layout = self.layout
         kwargs: dict[str, Any] = {}
-        if layout.uid is not None:
+        if layout.uid is not None and not layout.jailed:  # jailed, the runtime drops to it itself (jail.py)
             kwargs = {"user": layout.uid, "group": layout.gid, "extra_groups": []}
         argv = [sandbox.python, "-I", "-S", "-u", "-B", str(layout.runtime / "bootstrap.py"), str(req_r), str(resp_w)]
         self.spawned_at = time.monotonic()  # Init Duration counts from here: process start, runtime, module import

@@ -83,9 +83,10 @@ def needs_root():
 
 
 def namespaces_work(executor: PythonExecutor) -> bool:
-    """Whether the last worker got its private namespaces (unprivileged user namespaces may be disabled)."""
+    """Whether the last worker got its private namespaces: the private root (as root), or a user namespace
+    (unprivileged user namespaces may be disabled)."""
     report = executor.describe()["worker"] or {}
-    return bool(report.get("user_namespace"))
+    return bool(report.get("user_namespace") or report.get("private_root"))
 
 
 @pytest.fixture(scope="session")

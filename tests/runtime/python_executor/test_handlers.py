@@ -165,7 +165,11 @@ def handler(event, context):
 
 def test_another_environment_of_the_same_version_has_its_own_process(executor, lam):
     # semantics §9: environments do not share memory
-    config = lam.config("import os\nN = 0\ndef handler(e, c):\n    global N\n    N += 1\n    return [N, os.getpid()]\n")
+    source = (
+        "import os\nN = 0\ndef handler(e, c):\n    global N\n    N += 1\n"
+        "    return [N, os.environ['AWS_LAMBDA_LOG_STREAM_NAME']]\n"  # the process (jailed, every pid is 2)
+    )
+    config = lam.config(source)
     a = lam.run(executor, lam.job(config, env_id=11))
     b = lam.run(executor, lam.job(config, env_id=12))
     assert a.response[0] == b.response[0] == 1

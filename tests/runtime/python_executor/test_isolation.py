@@ -112,7 +112,8 @@ def handler(event, context):
     uid_a, path = lam.run(ex, lam.job(lam.config(writer))).response
     body = lam.run(ex, lam.job(lam.config(READ), {"paths": [path]})).response
     assert uid_a != body["uid"] and {uid_a, body["uid"]} <= {300000, 300001}
-    assert body[path] == "PermissionError"
+    # Jailed, each /tmp is a tmpfs of its own (the file is not there); otherwise the folder is closed to the uid.
+    assert body[path] == ("FileNotFoundError" if ex.sandbox.jailed else "PermissionError")
 
 
 def test_a_handler_that_cannot_be_isolated_is_refused_rather_than_run_in_the_clear(new_executor, tmp_path):
@@ -174,7 +175,8 @@ def test_a_hostile_handler_cannot_signal_or_read_another_functions_environment(n
     from invocations.runtime.python_executor.identity import instance_uid_base
 
     base = instance_uid_base(str(settings.VAR_DIR))
-    ex = new_executor(max_processes=2, policy=SandboxPolicy(uid_base=base, private_paths=(str(settings.VAR_DIR),)))
+    policy = SandboxPolicy(uid_base=base, private_paths=(str(settings.VAR_DIR),), private_root=False)
+    ex = new_executor(max_processes=2, policy=policy)  # the fallback (jailed: test_hostile.py)
     if not ex.sandbox.per_slot:
         pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
     victim_config = lam.config(VICTIM)
@@ -209,7 +211,7 @@ def test_proc_shows_a_handler_only_its_own_environments_processes(needs_root, ne
     from invocations.runtime.python_executor.identity import instance_uid_base
 
     base = instance_uid_base(str(settings.VAR_DIR))
-    ex = new_executor(max_processes=2, policy=SandboxPolicy(uid_base=base))
+    ex = new_executor(max_processes=2, policy=SandboxPolicy(uid_base=base, private_root=False))  # the fallback
     if not ex.sandbox.per_slot or ex.sandbox.proc_source is None:
         pytest.skip(f"no per-environment uids or no hidepid /proc here: {ex.describe()}")
     victim = lam.run(ex, lam.job(lam.config(VICTIM), env_id=81, function="victim")).response
@@ -247,29 +249,29 @@ def handler(event, context):
     deadline = time.monotonic() + 5
     while os.getsid(child) != child and time.monotonic() < deadline:  # wait until it has left
         time.sleep(0.005)
-    return [child, os.getsid(child)]
+    return [child, os.getsid(child), os.environ["AWS_LAMBDA_LOG_STREAM_NAME"]]
 """
 
 
 def test_a_child_that_left_the_process_group_dies_with_its_environment(needs_root, new_executor, lam):
     # With per-environment uids, no process of the uid may outlive the environment (the next one on the slot
     # gets the same uid).
-    ex = new_executor(max_processes=1, policy=SandboxPolicy(uid_base=instance_uid_base_for_tests()))
-    if not ex.sandbox.per_slot:
-        pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
-    job = lam.job(lam.config(ESCAPER))
-    child, session = lam.run(ex, job).response
-    assert session == child  # it runs, in its own session
-    ex.retire(job.env.env_id)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.kill(child, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.01)
-    else:
-        pytest.fail("the escaped child outlived its environment")
+    from .test_lifecycle import alive
+
+    for private_root in (True, False):  # jailed, it dies with the PID namespace; otherwise with its uid
+        ex = new_executor(
+            max_processes=1, policy=SandboxPolicy(uid_base=instance_uid_base_for_tests(), private_root=private_root)
+        )
+        if not ex.sandbox.per_slot:
+            pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
+        job = lam.job(lam.config(ESCAPER))
+        child, session, stream = lam.run(ex, job).response
+        assert session == child  # it runs, in its own session
+        ex.retire(job.env.env_id)
+        deadline = time.monotonic() + 5
+        while alive(stream) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not alive(stream), f"the escaped child outlived its environment (private_root={private_root})"
 
 
 def instance_uid_base_for_tests() -> int:

@@ -11,15 +11,24 @@ from invocations.engine.events import EnvironmentStateChanged, EnvState
 from invocations.engine.outcomes import Outcome
 from invocations.runtime.python_executor import SandboxPolicy
 
-PID = "import os\ndef handler(event, context):\n    return os.getpid()\n"
+# Which environment process answered: its log stream (one per process). Its pid would not do: jailed, every
+# runtime is pid 2 of its own PID namespace.
+PID = "import os\ndef handler(event, context):\n    return os.environ['AWS_LAMBDA_LOG_STREAM_NAME']\n"
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+def alive(stream: str) -> bool:
+    """Whether any process of the environment whose log stream is `stream` still runs, seen from the host (the
+    runtime, its keeper and init, and the handler's own children all carry its environment)."""
+    needle = f"AWS_LAMBDA_LOG_STREAM_NAME={stream}\0".encode()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/environ", "rb") as f:
+                    if needle in f.read():
+                        return True
+            except OSError:
+                continue  # gone meanwhile, or a zombie
+    return False
 
 
 def test_a_timeout_kills_the_process_and_the_next_invoke_is_a_cold_start(executor, lam):
@@ -27,10 +36,10 @@ def test_a_timeout_kills_the_process_and_the_next_invoke_is_a_cold_start(executo
     source = """
 import os, time
 def handler(event, context):
-    print("started", os.getpid())
+    print("started", os.environ["AWS_LAMBDA_LOG_STREAM_NAME"])
     if event.get("sleep"):
         time.sleep(event["sleep"])
-    return os.getpid()
+    return os.environ["AWS_LAMBDA_LOG_STREAM_NAME"]
 """
     config = lam.config(source, timeout_s=0.5)
     first = lam.run(executor, lam.job(config, env_id=31))
@@ -94,7 +103,7 @@ def handler(event, context):
     if child == 0:
         time.sleep(60)
         os._exit(0)
-    print("child", child)
+    print("child", os.environ["AWS_LAMBDA_LOG_STREAM_NAME"])  # the child carries it too
     os._exit(0)
 """
     began = time.monotonic()
@@ -105,7 +114,7 @@ def handler(event, context):
     assert report.reset is True
     child_line = [line for line in report.logs if line.startswith("child ")]
     assert len(child_line) == 1
-    child = int(child_line[0].split()[1])
+    child = child_line[0].split()[1]
     deadline = time.monotonic() + 5  # the group is killed before the report; reaping by init may lag a little
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -249,7 +258,7 @@ def test_retiring_an_environment_stops_its_process(executor, lam):
     pid = lam.run(executor, lam.job(config, env_id=51)).response
     executor.retire(51)
     deadline = time.monotonic() + 5
-    while alive(pid) and time.monotonic() < deadline:
+    while (alive(pid) or 51 in executor.stats()["env_ids"]) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not alive(pid)
     assert 51 not in executor.stats()["env_ids"]
