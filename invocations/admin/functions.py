@@ -31,6 +31,7 @@ CONFIG_FIELDS = (
     "dead_letter_target_arn",
     "tracing_mode",
     "snap_start_apply_on",
+    "ephemeral_storage_size",
 )
 
 
@@ -42,6 +43,9 @@ class FunctionForm(forms.ModelForm):
     tracing_mode = forms.ChoiceField(choices=[(m, m) for m in TRACING_MODES], initial="PassThrough", required=False)
     snap_start_apply_on = forms.ChoiceField(
         choices=[(a, a) for a in SNAP_START_APPLY_ON], initial="None", required=False
+    )
+    ephemeral_storage_size = forms.IntegerField(
+        required=False, initial=512, label="EphemeralStorage size", help_text="MB of /tmp, 512–10240."
     )
     new_secrets = forms.JSONField(
         required=False,
@@ -71,6 +75,10 @@ class FunctionForm(forms.ModelForm):
 
     def clean_snap_start_apply_on(self) -> str:
         return self.cleaned_data.get("snap_start_apply_on") or self.instance.snap_start_apply_on or "None"
+
+    def clean_ephemeral_storage_size(self) -> int:
+        value = self.cleaned_data.get("ephemeral_storage_size")
+        return value if value is not None else (self.instance.ephemeral_storage_size or 512)
 
     def secret_values(self) -> dict | None:
         """The new secrets in clear, {} to remove them all, None to keep what is stored."""
@@ -143,6 +151,7 @@ class FunctionAdmin(admin.ModelAdmin):
                     "dead_letter_target_arn",
                     "tracing_mode",
                     "snap_start_apply_on",
+                    "ephemeral_storage_size",
                 ]
             },
         ),
@@ -237,6 +246,7 @@ class VersionAdmin(admin.ModelAdmin):
         "dead_letter_target_arn",
         "tracing_mode",
         "snap_start_apply_on",
+        "ephemeral_storage_size",
         "code_kind",
         "behaviour_profile",
         "handler_source",

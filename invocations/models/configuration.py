@@ -34,6 +34,7 @@ VERSIONED_FIELDS = (
     "dead_letter_target_arn",
     "tracing_mode",
     "snap_start_apply_on",
+    "ephemeral_storage_size",
     "code_kind",
     "behaviour_profile",
     "handler_source",
@@ -61,6 +62,10 @@ class FunctionConfiguration(models.Model):
     )
     snap_start_apply_on = models.CharField(
         max_length=32, default="None", verbose_name="SnapStart ApplyOn", help_text="PublishedVersions or None."
+    )
+    # A real handler's /tmp (its private tmpfs, python_executor/jail.py); a modelled function only reports it.
+    ephemeral_storage_size = models.PositiveIntegerField(
+        default=rules.EPHEMERAL_DEFAULT, verbose_name="EphemeralStorage size", help_text="MB of /tmp, 512–10240."
     )
     code_kind = models.CharField(max_length=16, choices=CodeKind, default=CodeKind.MODELLED)
     behaviour_profile = models.JSONField(null=True, blank=True)
@@ -108,6 +113,9 @@ class FunctionConfiguration(models.Model):
             rules.check_tracing_mode(self.tracing_mode)
         with checks.rule("snap_start_apply_on"):
             rules.check_snap_start(self.snap_start_apply_on, self.runtime)
+        with checks.rule("ephemeral_storage_size"):
+            if self.ephemeral_storage_size is not None:
+                rules.check_ephemeral_storage(self.ephemeral_storage_size)
         with checks.rule("behaviour_profile" if self.code_kind == CodeKind.MODELLED else "handler_source"):
             self.check_code()
 

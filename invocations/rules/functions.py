@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from ..arns import parse_arn
 from ..errors import InvalidParameterValueException, ValidationException
-from .messages import at_least, enum_failed, longest, pattern_failed
+from .messages import at_least, at_most, enum_failed, longest, pattern_failed
 
 NAME_MAX = 64
 NAME_RE = re.compile(r"^[a-zA-Z0-9-_]+$")
@@ -25,6 +25,9 @@ ROLE_RE = re.compile(r"^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\
 ROLE_PATTERN_SHOWN = r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"
 
 MEMORY_MIN, MEMORY_MAX, MEMORY_DEFAULT = 128, 10240, 128
+# EphemeralStorage.Size (MB): botocore's model allows 512-32768 (the top for AcceleratorConfig functions); a
+# standard function's /tmp is at most 10,240 MB (docs configuration-ephemeral-storage; semantics §11).
+EPHEMERAL_MIN, EPHEMERAL_MAX, EPHEMERAL_MODEL_MAX, EPHEMERAL_DEFAULT = 512, 10240, 32768, 512
 TIMEOUT_MIN, TIMEOUT_MAX, TIMEOUT_DEFAULT = 1, 900, 3
 CODE_SIZE_UNZIPPED_MAX = 262_144_000
 TOTAL_CODE_SIZE_MAX = 80_530_636_800
@@ -127,6 +130,20 @@ def check_memory_size(memory_size: int) -> None:
     if memory_size > MEMORY_MAX:
         raise InvalidParameterValueException(
             f"'memorySize' failed to satisfy constraint: Member must have value less than or equal to {MEMORY_MAX}"
+        )
+
+
+def check_ephemeral_storage(size: int) -> None:
+    # Outside the API model's range: the request validator's message; within it but above a standard function's
+    # cap: Lambda's own, worded as it words the same case for memorySize (check_memory_size).
+    if size < EPHEMERAL_MIN:
+        raise ValidationException(at_least(size, "ephemeralStorage.size", EPHEMERAL_MIN))
+    if size > EPHEMERAL_MODEL_MAX:
+        raise ValidationException(at_most(size, "ephemeralStorage.size", EPHEMERAL_MODEL_MAX))
+    if size > EPHEMERAL_MAX:
+        raise InvalidParameterValueException(
+            "'ephemeralStorage.size' failed to satisfy constraint: Member must have value less than or equal to "
+            f"{EPHEMERAL_MAX}"
         )
 
 

@@ -28,6 +28,7 @@ def version_config(source: FunctionConfiguration) -> VersionConfig:
         runtime=source.runtime,
         executor="python" if python else "modelled",
         code=python_code(source) if python else None,
+        ephemeral_storage_mb=source.ephemeral_storage_size,
     )
 
 

@@ -102,11 +102,15 @@ class EngineHost:
         self.python = PythonExecutor(
             max_processes=settings.LAMBDAVIZ_PYTHON_PROCESSES,
             policy=SandboxPolicy(
-                private_paths=(str(settings.VAR_DIR),),
+                # covered where a bound system directory would show them (a checkout under /usr/src, say)
+                private_paths=(str(settings.VAR_DIR), str(settings.BASE_DIR)),
                 # one uid per pool slot, from this instance's own block (never the shared nobody)
                 uid_base=settings.LAMBDAVIZ_SANDBOX_UID_BASE or instance_uid_base(str(settings.VAR_DIR)),
             ),
         )
+        # The start-up log says how handlers are isolated here, and loudly when less than the full jail.
+        sandbox_line = self.python.sandbox.summary()
+        (log.warning if sandbox_line.startswith("WARNING") else log.info)("engine host: %s", sandbox_line)
         self.targets = RuntimeTargets(client, self.queues, self.clock.now)
         rng = random.Random(seed)
         # Request ids: the API's own for its invocations (inbox requests carry them), random UUIDs drawn by the

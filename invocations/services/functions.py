@@ -49,6 +49,7 @@ def function_create(
     dead_letter_target_arn: str = "",
     tracing_mode: str = "PassThrough",
     snap_start_apply_on: str = "None",
+    ephemeral_storage_size: int = 512,
     behaviour_profile: dict[str, Any] | None = None,
     handler_source: str | None = None,
     code_archive: bytes = b"",
@@ -71,6 +72,7 @@ def function_create(
         dead_letter_target_arn=dead_letter_target_arn,
         tracing_mode=tracing_mode,
         snap_start_apply_on=snap_start_apply_on,
+        ephemeral_storage_size=ephemeral_storage_size,
     )
     function.set_secret_environment(dict(secret_environment or {}))
     # No code at all means the default behaviour profile.
@@ -102,6 +104,7 @@ def function_update_configuration(
     dead_letter_target_arn: str | None = None,
     tracing_mode: str | None = None,
     snap_start_apply_on: str | None = None,
+    ephemeral_storage_size: int | None = None,
 ) -> Function:
     """Change $LATEST's configuration; None leaves a setting as it is. Secrets are given in clear, stored encrypted."""
     function = Function.objects.select_for_update().get(pk=function.pk)
@@ -117,6 +120,7 @@ def function_update_configuration(
         "dead_letter_target_arn": dead_letter_target_arn,
         "tracing_mode": tracing_mode,
         "snap_start_apply_on": snap_start_apply_on,
+        "ephemeral_storage_size": ephemeral_storage_size,
     }
     for field, value in changes.items():
         if value is not None:

@@ -12,7 +12,7 @@ from invocations.arns import LATEST
 from invocations.errors import InvalidParameterValueException, ValidationException
 from invocations.kms import MASK
 from invocations.models.configuration import FunctionConfiguration
-from invocations.rules.messages import enum_failed
+from invocations.rules.messages import constraint_failed, enum_failed
 
 from . import shapes
 from .code import NOT_SUPPORTED, code_from_request
@@ -42,6 +42,7 @@ def create_function(request: HttpRequest) -> HttpResponse:
         "dead_letter_target_arn": _dead_letter_target(params),
         "tracing_mode": _tracing_mode(params),
         "snap_start_apply_on": _snap_start(params),
+        "ephemeral_storage_size": _ephemeral_storage(params),
     }
     function = services.function_create(
         name=_name_to_create(params["FunctionName"]),
@@ -160,6 +161,7 @@ def update_function_configuration(request: HttpRequest, function_name: str) -> H
         dead_letter_target_arn=_dead_letter_target(params),
         tracing_mode=_tracing_mode(params),
         snap_start_apply_on=_snap_start(params),
+        ephemeral_storage_size=_ephemeral_storage(params),
     )
     where = selectors.account_settings_get().where
     return respond(request, shapes.function_configuration(updated, function=updated, where=where))
@@ -204,6 +206,17 @@ def _tracing_mode(params: dict[str, Any]) -> str | None:
 def _snap_start(params: dict[str, Any]) -> str | None:
     """SnapStart.ApplyOn as sent (checked by the model's rules, runtime included); absent leaves it (None)."""
     return (params.get("SnapStart") or {}).get("ApplyOn")
+
+
+def _ephemeral_storage(params: dict[str, Any]) -> int | None:
+    """EphemeralStorage.Size in MB as sent (Size is required in it, an integer: checked by request_params against
+    the model; the range by the model's rules); absent leaves it (None)."""
+    storage = params.get("EphemeralStorage")
+    if storage is None:
+        return None
+    if storage.get("Size") is None:  # a required member of a nested structure: request_params checks top level only
+        raise ValidationException(constraint_failed(None, "ephemeralStorage.size", "Member must not be null"))
+    return storage["Size"]
 
 
 def _name_to_create(function_name: str) -> str:

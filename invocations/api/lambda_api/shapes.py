@@ -63,7 +63,7 @@ def function_configuration(
         "LastUpdateStatus": "Successful",
         "PackageType": "Zip",
         "Architectures": ["x86_64"],
-        "EphemeralStorage": {"Size": 512},
+        "EphemeralStorage": {"Size": config.ephemeral_storage_size},
         "SnapStart": snap_start(config, is_latest=is_latest),
         "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{function.name}"},
     }
