@@ -36,7 +36,7 @@ def job(config: VersionConfig, n: int, env_id: int, cold: bool) -> SimpleNamespa
         env=SimpleNamespace(env_id=env_id, init_type="on-demand"),
         cold=cold,
         target=SimpleNamespace(function="bench", version="$LATEST", arn=f"{ARN}:$LATEST"),
-        route=SimpleNamespace(arn=ARN),
+        route=SimpleNamespace(arn=ARN, invoked_arn=ARN),
         client_context=None,
     )
 
