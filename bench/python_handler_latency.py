@@ -81,6 +81,26 @@ def measure(policy: SandboxPolicy, cold_n: int, warm_n: int) -> dict[str, list[f
     return out
 
 
+def cold_side_by_side(policies: dict[str, SandboxPolicy], cold_n: int) -> dict[str, list[float]]:
+    """Cold invokes under each policy, alternating one by one (a busy machine slows both alike)."""
+    config = VersionConfig(executor="python", code=PythonCode.single_file(HANDLER, "lambda_function.handler"))
+    ids = itertools.count(1)
+    out: dict[str, list[float]] = {name: [] for name in policies}
+    executors = {name: PythonExecutor(max_processes=2, policy=policy) for name, policy in policies.items()}
+    try:
+        for executor in executors.values():
+            invoke(executor, job(config, 0, 0, True))
+        for n in range(cold_n):
+            for name, executor in executors.items():
+                env_id = next(ids)
+                out[name].append(invoke(executor, job(config, n, env_id, True))[0])
+                executor.retire(env_id)
+    finally:
+        for executor in executors.values():
+            executor.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cold", type=int, default=30)
@@ -97,13 +117,17 @@ def main() -> None:
     print(f"  cold invoke (spawn + Init + invoke):  {summary(default['cold'])}")
     print(f"     reported Init Duration:           {summary(default['init'])}")
     print(f"  cold, without namespaces:            {summary(bare['cold'])}")
+    if default["describe"]["running_as_root"]:  # type: ignore[index]
+        pair = cold_side_by_side({"jail": SandboxPolicy(), "fallback": SandboxPolicy(private_root=False)}, args.cold)
+        print(f"  cold, private root (alternating):     {summary(pair['jail'])}")
+        print(f"  cold, fallback sandbox (alternating): {summary(pair['fallback'])}")
     print(f"  warm invoke (thaw, run, freeze):      {summary(default['warm'])}")
     print(f"     reported Duration:                {summary(default['duration'])}")
     print(f"  warm, freeze_idle=False:              {summary(unfrozen['warm'])}")
     print(
         f"sandbox: worker python {info['python']}, root={info['running_as_root']}, "  # type: ignore[index]
         f"uid {worker.get('uid')}, user namespace {worker.get('user_namespace')}, "
-        f"network isolated {worker.get('network_isolated')}"
+        f"network isolated {worker.get('network_isolated')}, private root {info.get('private_root')}"
     )
     print(
         f"machine: {platform.platform()} | {cpu_model()} | {os.cpu_count()} CPUs | "
