@@ -25,7 +25,7 @@ from invocations.models.configuration import FunctionConfiguration
 from invocations.rules.functions import CODE_SIZE_UNZIPPED_MAX
 from invocations.rules.json_input import PREFIX as JSON_PREFIX
 from invocations.rules.json_input import parse_json
-from invocations.runtime.python_executor.package import is_safe_entry
+from invocations.rules.packages import is_safe_entry
 
 PROFILE_FILE = "behaviour.json"
 UNZIP_FAILED = "Could not unzip uploaded file. Please check your file, then try to upload again."

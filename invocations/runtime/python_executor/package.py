@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PureWindowsPath
 
 from ...rules.functions import CODE_SIZE_UNZIPPED_MAX
+from ...rules.packages import is_safe_entry
 
 
 def check_archive(data: bytes) -> None:
@@ -30,12 +31,6 @@ def extract_archive(data: bytes, target: Path) -> None:
             # zipfile stops at the declared size (and checks the CRC), so a lying header cannot inflate the disk use.
             with archive.open(info) as source, path.open("wb") as sink:
                 shutil.copyfileobj(source, sink, 1 << 20)
-
-
-def is_safe_entry(name: str) -> bool:
-    """An entry that extracts inside the task root: relative, no `..` part, no drive or root (either slash)."""
-    windows = PureWindowsPath(name)  # splits on "/" and "\\" alike
-    return bool(name) and not PurePosixPath(name).is_absolute() and not windows.anchor and ".." not in windows.parts
 
 
 def _safe_entries(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
