@@ -5,8 +5,7 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from .runtime.publisher import ACCOUNT_GROUP, function_group
-from .runtime.snapshot import live_snapshot
+from .services.live import live_group, live_snapshot
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -14,7 +13,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.function = self.scope["url_route"]["kwargs"].get("function")
-        self.group = function_group(self.function) if self.function else ACCOUNT_GROUP
+        self.group = live_group(self.function)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         # Joining the group first, then sending the snapshot, means a late joiner misses nothing in between.

@@ -5,12 +5,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from . import selectors
-from .dashboard import actions, topology
 from .dashboard.http import controls_allowed
 from .errors import LambdaError
-from .runtime.snapshot import function_summary
-from .runtime.traffic import KINDS, PATTERNS
+from .selectors import topology
 from .services.clock import simulation_clock_reading
+from .services.scenarios import SCENARIOS
+from .services.traffic import KINDS, PATTERNS
 from .ws_routing import live_path
 
 CLOCK_SPEEDS = (0.5, 1, 2, 5, 10, 60)
@@ -25,7 +25,7 @@ FAVICON_SVG = (
 
 def home(request):
     """The account: concurrency gauge, invocations/s, the clock, every function with a sparkline, scenarios."""
-    functions = [function_summary(fn) for fn in selectors.function_list()]
+    functions = topology.function_summaries()
     return render(
         request,
         "invocations/home.html",
@@ -34,7 +34,7 @@ def home(request):
             "account": selectors.account_settings_get(),
             "is_staff": request.user.is_staff,
             "controls": controls_allowed(request),
-            "scenarios": actions.SCENARIOS,
+            "scenarios": SCENARIOS,
             "clock_speeds": CLOCK_SPEEDS,
             "clock": simulation_clock_reading(),
             "ws_path": live_path(),

@@ -8,18 +8,29 @@ from django.views.decorators.http import require_GET
 from .. import selectors
 from ..errors import InvalidParameterValueException, InvalidRequestContentException, ResourceNotFoundException
 from ..rules.json_input import parse_json
-from ..runtime.traffic import TrafficStream
+from ..selectors import topology
 from ..services import event_invoke_config_put, provisioned_concurrency_delete, provisioned_concurrency_put
+from ..services.aliases import alias_versions_set, alias_weight_set
 from ..services.clock import simulation_clock_now, simulation_clock_set
+from ..services.concurrency import function_concurrency_set
+from ..services.scenarios import SCENARIOS, scenario_run
 from ..services.sources_live import (
     PEEK_LIMIT,
     event_bus_put_event,
     queue_message_send,
     queue_messages_peek,
     stream_record_put,
+    topic_message_publish,
 )
-from ..services.traffic import traffic_burst_send, traffic_stream_list, traffic_stream_start, traffic_stream_stop
-from . import actions, forms, history, topology
+from ..services.traffic import (
+    TrafficStream,
+    traffic_burst_send,
+    traffic_stream_list,
+    traffic_stream_start,
+    traffic_stream_stop,
+)
+from ..services.versions import version_publish_with_profile
+from . import forms, history
 from .http import read_endpoint, staff_action
 
 
@@ -83,7 +94,7 @@ def traffic_list(request: HttpRequest) -> dict:
 @staff_action
 def alias_weight(request: HttpRequest, data: dict, name: str, alias: str) -> dict:
     percent = forms.cleaned(forms.AliasWeightForm, data)["weight"]
-    updated = actions.alias_weight_set(function=_function(name), alias_name=alias, percent=percent)
+    updated = alias_weight_set(function=_function(name), alias_name=alias, percent=percent)
     return {
         "alias": updated.name,
         "function_version": updated.function_version,
@@ -94,7 +105,7 @@ def alias_weight(request: HttpRequest, data: dict, name: str, alias: str) -> dic
 @staff_action
 def alias_versions(request: HttpRequest, data: dict, name: str, alias: str) -> dict:
     values = forms.cleaned(forms.AliasVersionsForm, data)
-    updated = actions.alias_versions_set(
+    updated = alias_versions_set(
         function=_function(name),
         alias_name=alias,
         function_version=values["function_version"],
@@ -117,16 +128,14 @@ def version_publish(request: HttpRequest, data: dict, name: str) -> dict:
         "error_rate": values["error_rate"],
         "timeout_rate": values["timeout_rate"],
     }
-    version = actions.version_publish_with_profile(
-        function=_function(name), description=values["description"], profile=profile
-    )
+    version = version_publish_with_profile(function=_function(name), description=values["description"], profile=profile)
     return {"version": version.version}
 
 
 @staff_action
 def reserved_concurrency(request: HttpRequest, data: dict, name: str) -> dict:
     reserved = forms.cleaned(forms.ReservedForm, data)["reserved"]
-    actions.reserved_set(function=_function(name), reserved=reserved)
+    function_concurrency_set(function=_function(name), reserved=reserved)
     return {"reserved": reserved}
 
 
@@ -229,7 +238,7 @@ def stream_record(request: HttpRequest, data: dict) -> dict:
 @staff_action
 def topic_message(request: HttpRequest, data: dict) -> dict:
     values = forms.cleaned(forms.TopicPublishForm, data)
-    return {"MessageId": actions.topic_message_publish(**values)}
+    return {"MessageId": topic_message_publish(**values)}
 
 
 @staff_action
@@ -253,6 +262,6 @@ def clock(request: HttpRequest, data: dict) -> dict:
 
 @staff_action
 def scenario(request: HttpRequest, data: dict, name: str) -> dict:
-    if name not in actions.SCENARIOS:
+    if name not in SCENARIOS:
         raise ResourceNotFoundException(f"No scenario named {name}.")
-    return actions.scenario_run(name=name)
+    return scenario_run(name=name)

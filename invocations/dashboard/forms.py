@@ -10,7 +10,7 @@ from django import forms
 from ..errors import InvalidParameterValueException, InvalidRequestContentException
 from ..rules.json_input import PREFIX as JSON_PREFIX
 from ..rules.json_input import parse_json
-from ..runtime.traffic import KINDS, PATTERNS
+from ..services.traffic import KINDS, PATTERNS
 
 
 def cleaned(form_class: type[forms.Form], data: dict[str, Any]) -> dict[str, Any]:

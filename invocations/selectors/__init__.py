@@ -8,16 +8,16 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from . import arns
-from .arns import LATEST
-from .errors import (
+from .. import arns
+from ..arns import LATEST
+from ..errors import (
     AccessDeniedException,
     InvalidParameterValueException,
     ProvisionedConcurrencyConfigNotFoundException,
     ResourceNotFoundException,
     ValidationException,
 )
-from .models import (
+from ..models import (
     AccountSettings,
     Alias,
     ApiStage,
@@ -34,9 +34,9 @@ from .models import (
     Topic,
     Version,
 )
-from .models.concurrency import claims
-from .rules import functions as function_rules
-from .rules.messages import longest, pattern_failed
+from ..models.concurrency import claims
+from ..rules import functions as function_rules
+from ..rules.messages import longest, pattern_failed
 
 _QUALIFIER_RE = re.compile(r"^[a-zA-Z0-9$_-]{1,128}$")
 NOT_FOUND = "The resource you requested does not exist."

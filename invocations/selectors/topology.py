@@ -1,4 +1,5 @@
-"""Read models for the dashboard: what the function diagram draws, the log tail and delivered records."""
+"""Read models for the dashboard: what the function diagram draws, the log tail and delivered records (issue 12:
+moved out of the dashboard, so the interface only renders what a selector read)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ from ..runtime.snapshot import function_summary
 from ..runtime.targets import outbox
 
 LOG_LIMIT = 40
+
+
+def function_summaries() -> list[dict[str, Any]]:
+    """Every function as the account page lists it (name, versions, aliases, concurrency settings)."""
+    return [function_summary(function) for function in selectors.function_list()]
 
 
 def function_topology(function: Function) -> dict[str, Any]:

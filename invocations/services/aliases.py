@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
+from .. import selectors
 from ..arns import LATEST
-from ..errors import ResourceConflictException, ResourceNotFoundException
+from ..errors import InvalidParameterValueException, ResourceConflictException, ResourceNotFoundException
 from ..models import Alias, Function, Version
 from ..rules import aliases as rules
 from ..rules.functions import check_description
+from .announcements import announce_on_commit
 from .common import aws_write, validated
 from .functions import check_revision
 
@@ -83,3 +87,45 @@ def _apply_routing(alias: Alias, function_version: str, weights: dict[str, float
     (key, weight), *_ = weights.items()
     alias.routing_version = _version(alias.function, key)
     alias.routing_weight = float(weight)
+
+
+# --- the dashboard's alias controls: every open dashboard redraws the alias once the change is committed ----------
+
+
+@transaction.atomic
+def alias_weight_set(*, function: Function, alias_name: str, percent: float) -> Alias:
+    """The slider: `percent` of the alias's traffic goes to its additional version."""
+    alias = selectors.alias_get(function=function, name=alias_name)
+    weights = alias.additional_version_weights
+    if not weights:
+        raise InvalidParameterValueException(
+            f"Alias {alias_name} has no additional version; set its versions first to split its traffic."
+        )
+    (additional, _), *_ = weights.items()
+    alias = alias_update(alias=alias, routing_config={additional: round(percent / 100.0, 4)})
+    _announce_weights(alias)
+    return alias
+
+
+@transaction.atomic
+def alias_versions_set(
+    *, function: Function, alias_name: str, function_version: str, additional_version: str, percent: float | None
+) -> Alias:
+    """Point the alias at a primary version and, optionally, an additional version with a weight."""
+    alias = selectors.alias_get(function=function, name=alias_name)
+    routing: dict[str, float] = {}
+    if additional_version:
+        routing = {additional_version: round((percent or 0.0) / 100.0, 4)}
+    alias = alias_update(alias=alias, function_version=function_version, routing_config=routing)
+    _announce_weights(alias)
+    return alias
+
+
+def _announce_weights(alias: Alias) -> None:
+    announce_on_commit(
+        "AliasWeightsChanged",
+        alias.function.name,
+        alias=alias.name,
+        function_version=alias.function_version,
+        weights=dict(alias.additional_version_weights),
+    )

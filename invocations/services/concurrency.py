@@ -10,6 +10,7 @@ from ..models import (
     ProvisionedConcurrencyConfig,
     ProvisionedConcurrencyStatus,
 )
+from .announcements import announce_on_commit
 from .common import aws_write, lock_account, validated
 
 UNPUBLISHED = "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
@@ -89,3 +90,12 @@ def _target(function: Function, qualifier: str | None):
     if alias is None:
         raise ResourceNotFoundException(f"Cannot find alias arn: {function.qualified_arn(qualifier)}")
     return None, alias
+
+
+def function_concurrency_set(*, function: Function, reserved: int | None) -> None:
+    """The dashboard's reserved-concurrency control (None removes the reservation), announced once committed."""
+    if reserved is None:
+        function_concurrency_delete(function=function)
+    else:
+        function_concurrency_put(function=function, reserved_concurrent_executions=reserved)
+    announce_on_commit("ConcurrencyChanged", function.name, reserved=reserved)

@@ -158,3 +158,26 @@ def queue_messages_peek(*, queue: str, limit: int = PEEK_LIMIT) -> dict[str, Any
         "in_flight": counts.in_flight,
         "messages": records,
     }
+
+
+def topic_message_publish(*, topic: str, message: str, subject: str, attributes: dict[str, Any]) -> str:
+    """The "Publish to topic" panel: attributes may be given as SNS MessageAttributes or, for the classroom, as
+    plain values ({"ErrorCode": "500", "Retries": 3, "Tags": ["a", "b"]}). Returns the MessageId."""
+    return topic_publish(
+        topic=topic, message=message, subject=subject or None, message_attributes=message_attributes(attributes) or None
+    )
+
+
+def message_attributes(values: dict[str, Any]) -> dict[str, Any]:
+    """Plain values become String / Number / String.Array attributes; anything else goes to SNS's checks as given."""
+    attributes: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            attributes[name] = {"DataType": "String", "StringValue": value}
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            attributes[name] = {"DataType": "Number", "StringValue": json.dumps(value)}
+        elif isinstance(value, list):
+            attributes[name] = {"DataType": "String.Array", "StringValue": json.dumps(value)}
+        else:
+            attributes[name] = value
+    return attributes

@@ -10,6 +10,8 @@ from ..errors import InvalidParameterValueException, ResourceNotFoundException
 from ..rules.fifo_messages import check_send_parameters
 from ..runtime.connection import redis_client
 from ..runtime.shared_clock import SharedClock
+from ..runtime.traffic import KINDS as KINDS  # what the traffic controls offer (re-exported for the interfaces)
+from ..runtime.traffic import PATTERNS as PATTERNS
 from ..runtime.traffic import TrafficStream, traffic_burst, traffic_list, traffic_start, traffic_stop
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
+
 from ..errors import InvalidParameterValueException, ResourceConflictException
 from ..models import Function, Version
 from ..models.configuration import VERSIONED_FIELDS
+from .announcements import announce_on_commit
 from .common import aws_write
-from .functions import check_revision
+from .functions import check_revision, function_update_code
 
 # What a version copies from $LATEST besides the versioned fields.
 _COPIED = (*VERSIONED_FIELDS, "description", "code_size")
@@ -59,3 +64,15 @@ def version_delete(*, function: Function, number: int) -> None:
             f"Unable to delete version because the following aliases reference it: [{', '.join(aliases)}]"
         )
     version.delete()
+
+
+@transaction.atomic
+def version_publish_with_profile(*, function: Function, description: str, profile: dict[str, Any]) -> Version:
+    """The dashboard's publish form: put the edited behaviour profile on $LATEST (keeping its other keys), then
+    publish it as a new version; every open dashboard redraws once it is committed."""
+    current = dict(function.behaviour_profile or {})
+    current.update(profile)
+    function = function_update_code(function=function, behaviour_profile=current)
+    version = version_publish(function=function, description=description or None)
+    announce_on_commit("VersionPublished", function.name, version=version.version)
+    return version

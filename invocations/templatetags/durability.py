@@ -1,13 +1,12 @@
-"""`{% redis_persistence_warning %}`: the top bar says what a Redis restart would lose (runtime/persistence.py)."""
+"""`{% redis_persistence_warning %}`: the top bar says what a Redis restart would lose (simulator_status.py)."""
 
 from __future__ import annotations
 
 import time
 
 from django import template
-from django.conf import settings
 
-from ..runtime.persistence import persistence_warning
+from ..services.simulator_status import redis_durability_warning
 
 register = template.Library()
 
@@ -21,6 +20,6 @@ def redis_persistence_warning() -> str | None:
     checked, warning = _cached
     now = time.monotonic()
     if now - checked >= CACHE_SECONDS:
-        warning = persistence_warning(settings.REDIS_URL)
+        warning = redis_durability_warning()
         _cached = (now, warning)
     return warning

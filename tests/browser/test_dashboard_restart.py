@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
-from invocations.dashboard import actions
 from invocations.models import Alias, Function
+from invocations.services.aliases import alias_weight_set
 
 from .conftest import screenshot
 
@@ -45,9 +45,7 @@ def test_after_the_server_restarts_the_page_reconnects_and_shows_what_changed_me
     expect(status).to_have_attribute("data-state", "down", timeout=10000)
     expect(status).to_contain_text("reconnecting")
     # A change made while the page cannot hear about it: the event it announces is lost to this page.
-    in_a_thread(
-        lambda: actions.alias_weight_set(function=Function.objects.get(name="checkout"), alias_name="prod", percent=50)
-    )
+    in_a_thread(lambda: alias_weight_set(function=Function.objects.get(name="checkout"), alias_name="prod", percent=50))
     assert Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.5
     screenshot(page, "function-checkout-server-down")
 

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 
 from invocations import selectors
-from invocations.dashboard.topology import function_topology
 from invocations.models import EventBus, Topic
 from invocations.runtime.connection import INBOX
+from invocations.selectors.topology import function_topology
 from invocations.services import event_invoke_config_put, topic_create, topic_subscription_create
 from invocations.services.demo import FAILED_INVOCATIONS
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
-import logging
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -25,7 +23,7 @@ from invocations.errors import (
 from invocations.rules.json_input import parse_json_object
 from invocations.rules.messages import at_least, at_most, constraint_failed
 
-from ...runtime.publisher import Publisher
+from ...services.announcements import api_call_announce
 from ..auth import aws_signed
 from ..responses import aws_json_response
 
@@ -49,11 +47,11 @@ def lambda_model():
 # --- routing -------------------------------------------------------------------------------------------------------
 
 
-log = logging.getLogger(__name__)
-
-
 def operations(**by_method: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """One path, several operations told apart by the HTTP method, as in AWS's routes; SigV4 is checked first."""
+    """One path, several operations told apart by the HTTP method, as in AWS's routes; SigV4 is checked first.
+
+    The services announce a successful change live (issue 5): the function is the one the path names, or the one
+    the operation created (CreateFunction sets `request.created_function`)."""
 
     def view(request: HttpRequest, **kwargs: str) -> HttpResponse:
         handler = by_method.get(request.method or "")
@@ -61,34 +59,12 @@ def operations(**by_method: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             raise UnknownOperationException(f"Unknown operation: {request.method} {request.path}")
         response = handler(request, **kwargs)
         if request.method != "GET" and response.status_code < 400:
-            function = kwargs.get("function_name") or _function_name_of(response)
-            announce_api_call(handler.__name__, function, response.status_code)
+            function = kwargs.get("function_name") or getattr(request, "created_function", None)
+            api_call_announce(operation=handler.__name__, function=function, status=response.status_code)
         return response
 
     view.__name__ = view.__qualname__ = "_or_".join(handler.__name__ for handler in by_method.values())
     return aws_signed(view)
-
-
-def _function_name_of(response: HttpResponse) -> str | None:
-    """CreateFunction names its function in the body, not the path."""
-    try:
-        return json.loads(response.content or b"{}").get("FunctionName")
-    except (ValueError, AttributeError):
-        return None
-
-
-def announce_api_call(operation: str, function: str | None, status: int) -> None:
-    """Every change made through the API shows up live on the dashboard, once it is committed (issue 5)."""
-    ref = parse_function_ref(function or "")
-    name = ref.name if ref else None
-
-    def send() -> None:
-        try:
-            Publisher().announce("ApiCall", name, operation=operation, status=status)
-        except Exception:  # noqa: BLE001 (no channel layer: the change itself still stands)
-            log.warning("could not announce API call %s", operation)
-
-    transaction.on_commit(send)
 
 
 @aws_signed

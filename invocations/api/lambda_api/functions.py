@@ -55,6 +55,7 @@ def create_function(request: HttpRequest) -> HttpResponse:
         publish=bool(params.get("Publish")),
         **{key: value for key, value in optional.items() if value is not None},
     )
+    request.created_function = function.name  # the path names no function: the announcement needs it
     config = selectors.version_list(function=function).last() if params.get("Publish") else function
     where = selectors.account_settings_get().where
     return respond(request, shapes.function_configuration(config, function=function, where=where), status=201)

@@ -28,9 +28,14 @@ from invocations.errors import (
 )
 from invocations.rules.json_input import parse_json
 from invocations.rules.messages import enum_failed
-from invocations.runtime.connection import read_config_version
-from invocations.runtime.invoke_client import SyncInvokeResult, invoke_async, invoke_sync
-from invocations.runtime.shared_clock import ClockState, SharedClock
+from invocations.services.invoke import (
+    ClockState,
+    SharedClock,
+    SyncInvokeResult,
+    invoke_async,
+    invoke_sync,
+    read_config_version,
+)
 
 from ..auth import aws_signed
 from ..responses import aws_json_response

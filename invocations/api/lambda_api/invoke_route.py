@@ -25,15 +25,16 @@ from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 
 from invocations.errors import LambdaError, ServiceException
-from invocations.runtime.invoke_client import (
+from invocations.services.invoke import (
     AsyncInbox,
+    ClockState,
     Queued,
     SyncInvokeResult,
     invoke_request,
     new_reply_key,
+    state_of,
     sync_result,
 )
-from invocations.runtime.shared_clock import ClockState, state_of
 
 from ..responses import aws_error_response, new_request_id
 from ..sigv4 import asgi_wire_request, verify_request

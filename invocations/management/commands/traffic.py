@@ -7,9 +7,15 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from ...errors import LambdaError
-from ...runtime.liveness import simulator_unreachable
-from ...runtime.traffic import KINDS, PATTERNS
-from ...services.traffic import traffic_burst_send, traffic_stream_list, traffic_stream_start, traffic_stream_stop
+from ...services.simulator_status import simulator_unreachable
+from ...services.traffic import (
+    KINDS,
+    PATTERNS,
+    traffic_burst_send,
+    traffic_stream_list,
+    traffic_stream_start,
+    traffic_stream_stop,
+)
 
 
 class Command(BaseCommand):
