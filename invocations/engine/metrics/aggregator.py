@@ -1,0 +1,217 @@
+"""`LambdaMetrics`: an engine EventSink that turns events into AWS/Lambda metrics per simulated second.
+
+Hot path (10,000 invocations/s): `emit` only counts into one small group per (second, function, qualifier, alias,
+executed version, provisioned); the expansion into metrics and dimension sets happens in `drain`, once per host
+step. Seconds are `floor(event.at)` on the engine's clock, so metrics follow the simulation clock.
+
+Metrics (DG monitoring-metrics): Invocations, Errors (function errors and timeouts), Throttles (not counted in
+Invocations), Duration (ms, with a histogram for percentiles), ProvisionedConcurrencyInvocations,
+ProvisionedConcurrencySpilloverInvocations, AsyncEventsReceived, AsyncEventsDropped, DeadLetterErrors and
+DestinationDeliveryFailures (counted from `record_delivery_failure`: the engine has no failed-delivery event yet),
+and ConcurrentExecutions / ProvisionedConcurrentExecutions as gauges sampled by `observe_concurrency`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from ..events import (
+    AsyncEventAccepted,
+    AsyncEventDropped,
+    Event,
+    InvocationCompleted,
+    ProvisionedConcurrencyChanged,
+    Throttled,
+)
+from ..outcomes import Outcome
+from .series import Dimensions, lambda_dimension_sets, series_key
+from .stats import Stat
+
+SecondMetrics = dict[str, Stat]  # series key -> statistics of one second
+
+_COUNTED = (Outcome.SUCCESS, Outcome.FUNCTION_ERROR, Outcome.TIMEOUT)
+_ERRORS = (Outcome.FUNCTION_ERROR, Outcome.TIMEOUT)
+
+
+class _Group:
+    """One second's invocations of one (function, qualifier, alias, executed version, provisioned)."""
+
+    __slots__ = ("errors", "durations", "spillover")
+
+    def __init__(self) -> None:
+        self.errors = 0
+        self.durations: list[float] = []
+        self.spillover = 0
+
+
+class LambdaMetrics:
+    def __init__(self) -> None:
+        self._invocations: dict[int, dict[tuple, _Group]] = {}
+        self._counts: dict[int, dict[tuple[str, tuple], float]] = {}  # (metric, group key) -> count
+        self._gauges: dict[int, dict[str, float]] = {}  # series key -> maximum of the second
+        # (function, qualifier) with provisioned concurrency requested: their on-demand runs are spillover.
+        self._provisioned: set[tuple[str, str]] = set()
+        self._handlers = {
+            InvocationCompleted: self._completed,
+            Throttled: self._throttled,
+            AsyncEventAccepted: self._accepted,
+            AsyncEventDropped: self._dropped,
+            ProvisionedConcurrencyChanged: self._provisioned_changed,
+        }
+
+    # --- the sink ------------------------------------------------------------------------------------------
+
+    def emit(self, event: Event) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+
+    def _completed(self, event: InvocationCompleted) -> None:
+        result = event.result
+        if result.outcome not in _COUNTED:
+            return
+        second = math.floor(event.at)
+        groups = self._invocations.get(second)
+        if groups is None:
+            groups = self._invocations[second] = {}
+        key = (event.function, event.qualifier, event.alias, result.executed_version, event.provisioned)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group()
+        group.durations.append(result.duration_ms)
+        if result.outcome in _ERRORS:
+            group.errors += 1
+        if not event.provisioned and (event.function, event.qualifier) in self._provisioned:
+            group.spillover += 1
+
+    def _count(self, at: float, metric: str, key: tuple) -> None:
+        counts = self._counts.setdefault(math.floor(at), {})
+        counts[(metric, key)] = counts.get((metric, key), 0) + 1
+
+    def _throttled(self, event: Throttled) -> None:
+        self._count(event.at, "Throttles", (event.function, event.qualifier, event.alias, event.version))
+
+    def _accepted(self, event: AsyncEventAccepted) -> None:
+        self._count(event.at, "AsyncEventsReceived", (event.function, event.qualifier, None, None))
+
+    def _dropped(self, event: AsyncEventDropped) -> None:
+        self._count(event.at, "AsyncEventsDropped", (event.function, event.qualifier, None, None))
+
+    def _provisioned_changed(self, event: ProvisionedConcurrencyChanged) -> None:
+        target = (event.function, event.qualifier)
+        if event.requested > 0:
+            self._provisioned.add(target)
+        else:
+            self._provisioned.discard(target)
+
+    # --- what the runtime adds -------------------------------------------------------------------------------
+
+    def record_delivery_failure(self, at: float, metric: str, function: str, qualifier: str | None = None) -> None:
+        """DeadLetterErrors or DestinationDeliveryFailures for one event that could not be delivered."""
+        if metric not in ("DeadLetterErrors", "DestinationDeliveryFailures"):
+            raise ValueError(metric)
+        self._count(at, metric, (function, qualifier, None, None))
+
+    def observe_concurrency(
+        self, at: float, busy: Iterable[tuple[str, str, bool]], *, qualifiers: dict[tuple[str, str], str] | None = None
+    ) -> None:
+        """Sample ConcurrentExecutions from the environments busy at `at`: (function, version, provisioned) each.
+
+        A second keeps the highest sample (AWS's ConcurrentExecutions is read as Maximum). ProvisionedConcurrent-
+        Executions counts the busy provisioned ones, under FunctionName and, through `qualifiers` ((function,
+        version) -> alias or version with the config), FunctionName+Resource."""
+        qualifiers = qualifiers or {}
+        counts: dict[str, float] = {}
+        account = 0
+        for function, version, provisioned in busy:
+            account += 1
+            for name in self._concurrency_keys(function, version, provisioned, qualifiers):
+                counts[name] = counts.get(name, 0) + 1
+        counts[series_key("ConcurrentExecutions")] = account
+        gauges = self._gauges.setdefault(math.floor(at), {})
+        for name, value in counts.items():
+            if value > gauges.get(name, float("-inf")):
+                gauges[name] = value
+
+    @staticmethod
+    def _concurrency_keys(
+        function: str, version: str, provisioned: bool, qualifiers: dict[tuple[str, str], str]
+    ) -> list[str]:
+        by_function: Dimensions = (("FunctionName", function),)
+        keys = [series_key("ConcurrentExecutions", by_function)]
+        if version != "$LATEST":
+            resource = by_function + (("Resource", f"{function}:{version}"),)
+            keys.append(series_key("ConcurrentExecutions", resource))
+        if provisioned:
+            keys.append(series_key("ProvisionedConcurrentExecutions", by_function))
+            qualifier = qualifiers.get((function, version))
+            if qualifier:
+                resource = by_function + (("Resource", f"{function}:{qualifier}"),)
+                keys.append(series_key("ProvisionedConcurrentExecutions", resource))
+        return keys
+
+    # --- handing over ----------------------------------------------------------------------------------------
+
+    def pending_seconds(self) -> list[int]:
+        return sorted(set(self._invocations) | set(self._counts) | set(self._gauges))
+
+    def drain(self, before: float | None = None) -> dict[int, SecondMetrics]:
+        """The metrics of every second that ended before `before` (all of them when None), removed from here."""
+        limit = math.inf if before is None else math.floor(before)
+        out: dict[int, SecondMetrics] = {}
+        for second in self.pending_seconds():
+            if second >= limit:
+                break
+            metrics: SecondMetrics = {}
+            for key, group in self._invocations.pop(second, {}).items():
+                self._expand_group(metrics, key, group)
+            for (metric, key), count in self._counts.pop(second, {}).items():
+                for dimensions in lambda_dimension_sets(*key):
+                    _add_count(metrics, series_key(metric, dimensions), count)
+            for name, value in self._gauges.pop(second, {}).items():
+                stat = metrics.setdefault(name, Stat())
+                stat.add(value)
+            out[second] = metrics
+        return out
+
+    @staticmethod
+    def _expand_group(metrics: SecondMetrics, key: tuple, group: _Group) -> None:
+        function, qualifier, alias, executed_version, provisioned = key
+        duration = Stat()
+        for value in group.durations:
+            duration.add(value, with_histogram=True)
+        invocations = len(group.durations)
+        for dimensions in lambda_dimension_sets(function, qualifier, alias, executed_version):
+            _add_count(metrics, series_key("Invocations", dimensions), invocations)
+            _add_samples(metrics, series_key("Errors", dimensions), invocations, ones=group.errors)
+            merged = metrics.get(series_key("Duration", dimensions))
+            if merged is None:
+                metrics[series_key("Duration", dimensions)] = Stat().merge(duration)
+            else:
+                merged.merge(duration)
+            if provisioned:
+                _add_count(metrics, series_key("ProvisionedConcurrencyInvocations", dimensions), invocations)
+            if group.spillover:
+                _add_count(
+                    metrics, series_key("ProvisionedConcurrencySpilloverInvocations", dimensions), group.spillover
+                )
+
+
+def _add_count(metrics: SecondMetrics, name: str, count: float) -> None:
+    """`count` samples of value 1, as Lambda publishes Invocations, Throttles, ... (SampleCount = Sum)."""
+    _add_samples(metrics, name, count, ones=count)
+
+
+def _add_samples(metrics: SecondMetrics, name: str, samples: float, *, ones: float) -> None:
+    """`samples` samples of which `ones` are 1 and the rest 0: Lambda publishes Errors 0 or 1 per invocation, so
+    Errors' Average is the error rate."""
+    if samples <= 0:
+        return
+    stat = metrics.get(name)
+    if stat is None:
+        stat = metrics[name] = Stat()
+    stat.count += samples
+    stat.sum += ones
+    stat.minimum = min(stat.minimum, 1.0 if ones == samples else 0.0)
+    stat.maximum = max(stat.maximum, 1.0 if ones > 0 else 0.0)
