@@ -176,6 +176,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Invocation records older than this (simulated seconds) are folded into per-minute totals.
 LAMBDAVIZ_RECORDS_RETENTION_S = float(os.environ.get("LAMBDAVIZ_RECORDS_RETENTION_S", "900"))
+# The metric store (CloudWatch): simulated seconds kept at 1-second resolution (AWS: 3 h for high resolution), then
+# at 1 minute (AWS: 15 days). At least 120 s at 1 second: minutes are rolled up as they end.
+LAMBDAVIZ_METRICS_SECOND_RETENTION_S = max(
+    120.0, float(os.environ.get("LAMBDAVIZ_METRICS_SECOND_RETENTION_S", "10800"))
+)
+LAMBDAVIZ_METRICS_MINUTE_RETENTION_S = float(os.environ.get("LAMBDAVIZ_METRICS_MINUTE_RETENTION_S", "1296000"))
 
 # Wall seconds an async event stays claimed by a host that stopped heartbeating before another host retries it.
 LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S = float(os.environ.get("LAMBDAVIZ_ASYNC_CLAIM_TIMEOUT_S", "30"))

@@ -5,10 +5,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from invocations import http_errors
+from invocations.api.root import root
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", root, name="aws-root"),  # POST / for CloudWatch (awsJson1_0, query); GET / is the home page
     path("", include("invocations.api.lambda_api.urls")),
+    path("", include("invocations.api.cloudwatch.urls")),
     path("", include("invocations.urls")),
     re_path(r"^(?P<path>.*)$", http_errors.not_found, name="not-found"),
 ]

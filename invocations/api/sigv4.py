@@ -209,14 +209,14 @@ def check_clock(timestamp: str, now: datetime, max_skew: timedelta = MAX_CLOCK_S
         )
 
 
-def check_scope(auth: Authorization, timestamp: str) -> None:
+def check_scope(auth: Authorization, timestamp: str, service: str = SERVICE) -> None:
     """The credential scope must name this service, the terminator, and the day of the signing time."""
     if auth.terminator != TERMINATOR:
         raise IncompleteSignatureException(
             f"Credential should be scoped with a valid terminator: '{TERMINATOR}', not '{auth.terminator}'."
         )
-    if auth.service != SERVICE:
-        raise InvalidSignatureException(f"Credential should be scoped to correct service: '{SERVICE}'. ")
+    if auth.service != service:
+        raise InvalidSignatureException(f"Credential should be scoped to correct service: '{service}'. ")
     if auth.date != timestamp[:8]:
         raise InvalidSignatureException(
             "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
@@ -264,8 +264,10 @@ def query_params(query_string: str) -> list[tuple[str, str]]:
 class _ServerSideSigV4(SigV4Auth):
     """SigV4Auth with the client's list of signed headers instead of botocore's client-side choice of headers."""
 
-    def __init__(self, credentials: Credentials, region: str, signed_headers: tuple[str, ...]) -> None:
-        super().__init__(credentials, SERVICE, region)
+    def __init__(
+        self, credentials: Credentials, region: str, signed_headers: tuple[str, ...], service: str = SERVICE
+    ) -> None:
+        super().__init__(credentials, service, region)
         self._signed_header_names = signed_headers
 
     def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
@@ -290,7 +292,9 @@ def expected_signature(request: WireRequest, auth: Authorization, secret_access_
         params=query_params(request.query_string),
     )
     aws_request.context["timestamp"] = timestamp
-    signer = _ServerSideSigV4(Credentials(auth.access_key_id, secret_access_key), auth.region, auth.signed_headers)
+    signer = _ServerSideSigV4(
+        Credentials(auth.access_key_id, secret_access_key), auth.region, auth.signed_headers, auth.service
+    )
     canonical_request = signer.canonical_request(aws_request)
     string_to_sign = signer.string_to_sign(aws_request, canonical_request)
     logger.debug("SigV4 canonical request:\n%s\nString to sign:\n%s", canonical_request, string_to_sign)
@@ -303,10 +307,12 @@ def verify_request(
     credentials: Mapping[str, str] | None = None,
     now: datetime | None = None,
     max_skew: timedelta = MAX_CLOCK_SKEW,
+    service: str = SERVICE,
 ) -> SignedBy:
     """Check the request's SigV4 signature; return who signed it, or raise the AWS error a real endpoint sends.
 
-    `credentials` maps access key ids to secrets (default: the settings); `now` is for tests.
+    `credentials` maps access key ids to secrets (default: the settings); `now` is for tests; `service` is the
+    signing name the credential scope must carry ("lambda", "monitoring" for CloudWatch, ...).
     """
     header = request.headers.get("Authorization")
     if not header:
@@ -317,7 +323,7 @@ def verify_request(
         raise UnrecognizedClientException(INVALID_TOKEN_MESSAGE)
     timestamp = request_timestamp(request)
     check_clock(timestamp, now or datetime.now(UTC), max_skew)
-    check_scope(auth, timestamp)
+    check_scope(auth, timestamp, service)
     if isinstance(request, HttpRequest):  # only now: the header checks come first, even for an oversized body
         request = wire_request(request)
     check_payload_hash(request)

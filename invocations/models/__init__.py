@@ -1,6 +1,7 @@
 """The domain model: functions, versions, aliases, concurrency, async configs, sources, mappings and front doors."""
 
 from .account import AccountSettings
+from .alarms import AlarmHistoryItem, MetricAlarm
 from .aliases import Alias
 from .async_config import EventInvokeConfig
 from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
@@ -15,6 +16,7 @@ from .versions import Version
 
 __all__ = [
     "AccountSettings",
+    "AlarmHistoryItem",
     "Alias",
     "ApiStage",
     "Bucket",
@@ -26,6 +28,7 @@ __all__ = [
     "EventSourceMapping",
     "InvocationMinute",
     "InvocationRecord",
+    "MetricAlarm",
     "Function",
     "FunctionConcurrency",
     "MappingState",

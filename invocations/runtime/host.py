@@ -45,6 +45,7 @@ from .engine_config import (
     topic_subscribers,
 )
 from .invoke_client import WAKE_CHANNEL, reply, reply_error
+from .metrics.hosting import HostMetrics
 from .publisher import Publisher
 from .python_executor import PythonExecutor, SandboxPolicy
 from .python_executor.identity import instance_uid_base
@@ -98,6 +99,7 @@ class EngineHost:
         self.publisher = publisher or Publisher()
         self.record_writer = JournalWriter(client)
         self.provisioned = ProvisionedReporter()
+        self.metrics = HostMetrics(client)  # CloudWatch: metrics per simulated second, alarms (issue 13)
         # Real handlers: one sandboxed process per environment; it learns of reclaimed environments as a sink.
         self.python = PythonExecutor(
             max_processes=settings.LAMBDAVIZ_PYTHON_PROCESSES,
@@ -119,7 +121,7 @@ class EngineHost:
             self.clock,
             rng,
             store=self.store,
-            sink=Fanout(self.publisher, self.records, self.provisioned, self.python),
+            sink=Fanout(self.publisher, self.records, self.provisioned, self.python, self.metrics.writer),
             registry=Registry(account_config(), ()),
             targets=self.targets,
             executors={"python": self.python},
@@ -263,6 +265,8 @@ class EngineHost:
             with self._guard("housekeeping"):
                 self._housekeeping()
             self._last_housekeeping = now
+        with self._guard("metrics and alarms"):
+            self.metrics.step(self)  # one pipeline for the finished seconds; alarms every 10 simulated s
         with self._guard("concurrency releases"):
             self.store.concurrency.flush()  # slots released this step are back for every process (one round trip)
         return work

@@ -8,14 +8,23 @@ from django.urls import reverse
 from invocations import services
 from invocations.models import Alias, Function, InvocationRecord, RecordJournalMark, Version
 from invocations.runtime.records import records_compact
+from invocations.services import cloudwatch
 from invocations.services.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 
 MODELS = sorted(apps.get_app_config("invocations").get_models(), key=lambda model: model.__name__)
 # Published versions are never added by hand; the account is one row that already exists.
-# Invocation records are written by the runtime only.
-NO_ADD = {"Version", "AccountSettings", "InvocationRecord", "InvocationMinute", "RecordJournalMark"}
+# Invocation records are written by the runtime only; alarms and their history by the CloudWatch API.
+NO_ADD = {
+    "Version",
+    "AccountSettings",
+    "InvocationRecord",
+    "InvocationMinute",
+    "RecordJournalMark",
+    "MetricAlarm",
+    "AlarmHistoryItem",
+}
 
 
 @pytest.fixture
@@ -48,6 +57,19 @@ def demo():
         started_at=200.0,
         completed_at=200.1,
     )
+    cloudwatch.put_metric_alarm(
+        {
+            "AlarmName": "checkout-errors",
+            "Namespace": "AWS/Lambda",
+            "MetricName": "Errors",
+            "Dimensions": [{"Name": "FunctionName", "Value": "checkout"}],
+            "Statistic": "Sum",
+            "Period": 60,
+            "EvaluationPeriods": 1,
+            "Threshold": 1,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        }
+    )  # its history gets the ConfigurationUpdate item
     return checkout
 
 

@@ -1,0 +1,19 @@
+"""POST / belongs to the AWS protocols that post to the service root (CloudWatch's awsJson1_0 and query);
+everything else at / is the home page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from .. import views
+from .cloudwatch.views import is_cloudwatch_request, json_or_query
+
+_home = csrf_protect(views.home)  # the exemption below is for signed AWS calls only
+
+
+@csrf_exempt
+def root(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and is_cloudwatch_request(request):
+        return json_or_query(request)
+    return _home(request)

@@ -1,0 +1,56 @@
+"""What the engine host does for CloudWatch, in one call per step: write the finished seconds' metrics (one
+pipeline), sample ConcurrentExecutions once per simulated second, and evaluate the alarms in simulated time."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import TYPE_CHECKING
+
+import redis
+from django.conf import settings
+
+from ...engine.events import EnvState
+from .reader import MetricReader
+from .writer import MetricWriter
+
+if TYPE_CHECKING:
+    from ..host import EngineHost
+
+ALARM_EVALUATION_EVERY_S = 10.0  # simulated seconds between evaluations (each alarm itself waits its period)
+ALARM_EVALUATION_MIN_WALL_S = 1.0  # and never more often than this in wall time (fast-forward)
+PROVISIONED = "provisioned-concurrency"
+
+
+class HostMetrics:
+    def __init__(self, client: redis.Redis) -> None:
+        self.writer = MetricWriter(
+            client,
+            second_retention_s=settings.LAMBDAVIZ_METRICS_SECOND_RETENTION_S,
+            minute_retention_s=settings.LAMBDAVIZ_METRICS_MINUTE_RETENTION_S,
+        )
+        self.reader = MetricReader(client, second_retention_s=settings.LAMBDAVIZ_METRICS_SECOND_RETENTION_S)
+        self._sampled_second: int | None = None
+        self._evaluated_at = -math.inf
+        self._evaluated_wall = -math.inf
+
+    def step(self, host: EngineHost) -> None:
+        now = host.clock.now()
+        busy = None
+        if math.floor(now) != self._sampled_second:
+            self._sampled_second = math.floor(now)
+            busy = [
+                (env.function, env.version, env.init_type == PROVISIONED)
+                for env in host.engine.store.environments.all()
+                if env.state is EnvState.BUSY
+            ]
+        self.writer.flush(now, busy=busy)
+        wall = time.monotonic()
+        if (
+            now - self._evaluated_at >= ALARM_EVALUATION_EVERY_S
+            and wall - self._evaluated_wall >= ALARM_EVALUATION_MIN_WALL_S
+        ):
+            from ...services.cloudwatch import alarms_evaluate  # services import the runtime, not the reverse
+
+            self._evaluated_at, self._evaluated_wall = now, wall
+            alarms_evaluate(now, metric_reader=self.reader)
