@@ -138,8 +138,10 @@ def _time_range(params: dict) -> tuple[float, float]:
 
 
 def _aligned(start: float, end: float, period: int) -> tuple[int, int]:
-    first = math.floor(start / period) * period
-    return first, math.ceil(end / period) * period
+    """Periods start at StartTime rounded down to the whole minute (to the period below a minute), as CloudWatch
+    rounds it for data less than 15 days old; EndTime bounds the last one."""
+    granularity = min(period, 60)
+    return math.floor(start / granularity) * granularity, math.ceil(end)
 
 
 # --- metric queries --------------------------------------------------------------------------------------------
