@@ -6,7 +6,8 @@ several seconds (or of a minute, after retention rolls them up) merge by adding 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Mapping
 
 GROWTH = 1.05  # each bucket is 5% wider than the last: a percentile is off by at most ~2.5%
 _LOG_GROWTH = math.log(GROWTH)
@@ -47,9 +48,14 @@ def percentile(counts: Mapping[int, int], p: float, *, low: float, high: float) 
     return high
 
 
-def from_values(values: Iterable[float]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for value in values:
-        bucket = bucket_of(value)
-        counts[bucket] = counts.get(bucket, 0) + 1
-    return counts
+_SCALE = 1.0 / _LOG_GROWTH
+_OFFSET = -math.log(SMALLEST) * _SCALE
+
+
+def from_values(values: list[float]) -> dict[int, int]:
+    """Bucket counts of many values at C speed (the host drains 10,000 durations a second): bucket_of, mapped."""
+    positive = [v for v in values if v > SMALLEST]
+    counts = Counter(map(math.floor, map(_OFFSET.__add__, map(_SCALE.__mul__, map(math.log, positive)))))
+    if len(positive) != len(values):
+        counts[ZERO_BUCKET] += len(values) - len(positive)
+    return dict(counts)

@@ -63,6 +63,8 @@ class MetricWriter(LambdaMetrics):
                 pipe.expire(key, self.minute_retention_s + 3600)
         if touched:
             pipe.zadd(SERIES, touched)
+            # A series without data for the whole retention is no longer listed (ListMetrics).
+            pipe.zremrangebyscore(SERIES, "-inf", f"({max(touched.values()) - self.minute_retention_s}")
         if len(pipe):
             pipe.execute()
         return len(seconds)
