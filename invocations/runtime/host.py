@@ -31,7 +31,7 @@ from ..engine.sources.async_payloads import s3_event
 from ..engine.sources.context import MappingSpec, PollerContext
 from ..engine.sources.mapping import create_poller
 from ..models import BucketNotification, EventSourceMapping, MappingState, Queue, Stream
-from ..services import event_source_mapping_settle, simulation_clock_ensure
+from ..services import alarms_evaluate, event_source_mapping_settle, simulation_clock_ensure
 from . import gauges, totals
 from .connection import CONFIG_VERSION, INBOX
 from .deferred_releases import DeferredReleases
@@ -99,7 +99,8 @@ class EngineHost:
         self.publisher = publisher or Publisher()
         self.record_writer = JournalWriter(client)
         self.provisioned = ProvisionedReporter()
-        self.metrics = HostMetrics(client)  # CloudWatch: metrics per simulated second, alarms (issue 13)
+        # CloudWatch: metrics per simulated second, alarms (issue 13)
+        self.metrics = HostMetrics(client, evaluate_alarms=alarms_evaluate)
         # Real handlers: one sandboxed process per environment; it learns of reclaimed environments as a sink.
         self.python = PythonExecutor(
             max_processes=settings.LAMBDAVIZ_PYTHON_PROCESSES,

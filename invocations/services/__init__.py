@@ -4,6 +4,7 @@ from .account import account_settings_update
 from .aliases import alias_create, alias_delete, alias_update
 from .async_config import event_invoke_config_delete, event_invoke_config_put, event_invoke_config_update
 from .clock import simulation_clock_ensure, simulation_clock_set
+from .cloudwatch import alarms_evaluate
 from .concurrency import (
     function_concurrency_delete,
     function_concurrency_put,
@@ -37,6 +38,7 @@ from .subscriptions import (
 from .versions import version_delete, version_publish
 
 __all__ = [
+    "alarms_evaluate",
     "simulation_clock_ensure",
     "simulation_clock_set",
     "account_settings_update",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import redis
@@ -23,7 +24,9 @@ PROVISIONED = "provisioned-concurrency"
 
 
 class HostMetrics:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, *, evaluate_alarms: Callable[..., object]) -> None:
+        # The alarms live in the database, behind the services: the host hands their evaluator in.
+        self._evaluate_alarms = evaluate_alarms
         self.writer = MetricWriter(
             client,
             second_retention_s=settings.LAMBDAVIZ_METRICS_SECOND_RETENTION_S,
@@ -50,7 +53,5 @@ class HostMetrics:
             now - self._evaluated_at >= ALARM_EVALUATION_EVERY_S
             and wall - self._evaluated_wall >= ALARM_EVALUATION_MIN_WALL_S
         ):
-            from ...services.cloudwatch import alarms_evaluate  # services import the runtime, not the reverse
-
             self._evaluated_at, self._evaluated_wall = now, wall
-            alarms_evaluate(now, metric_reader=self.reader)
+            self._evaluate_alarms(now, metric_reader=self.reader)
