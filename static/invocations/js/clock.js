@@ -3,8 +3,18 @@
 import { postJSON, simClock, toast } from "./common.js";
 
 export class ClockView {
-  constructor(root, url, controls) {
+  // `scheduler`: the page's one timer (scheduler.js); without it the clock keeps its own.
+  constructor(root, url, controls, scheduler = null) {
     this.root = root;
+    // Found once: the page's clock elements stay where they are.
+    const all = (selector) => [...root.querySelectorAll(selector)];
+    this.els = {
+      time: all("[data-clock-time]"),
+      factor: all("[data-clock-factor]"),
+      state: all("[data-clock-state]"),
+      toggle: all("[data-clock-toggle]"),
+      speed: all("[data-clock-speed]"),
+    };
     this.url = url;
     this.sim = null;
     this.wall = 0;
@@ -15,7 +25,8 @@ export class ClockView {
     // engine host sends frames; the first frame or snapshot corrects it.
     const { simTime, simFactor, simPaused } = root.dataset;
     if (simTime !== undefined) this.update({ sim_time: Number(simTime), factor: Number(simFactor), paused: simPaused === "1" });
-    setInterval(() => this.render(), 250);
+    if (scheduler) scheduler.every(250, () => this.render());
+    else setInterval(() => this.render(), 250);
   }
 
   update({ sim_time, factor, paused }) {
@@ -32,11 +43,11 @@ export class ClockView {
 
   render() {
     const now = this.now();
-    for (const el of this.root.querySelectorAll("[data-clock-time]")) el.textContent = simClock(now);
-    for (const el of this.root.querySelectorAll("[data-clock-factor]")) el.textContent = `×${+this.factor.toFixed(2)}`;
-    for (const el of this.root.querySelectorAll("[data-clock-state]")) el.textContent = this.paused ? "paused" : "running";
-    for (const el of this.root.querySelectorAll("[data-clock-toggle]")) el.textContent = this.paused ? "Play" : "Pause";
-    for (const el of this.root.querySelectorAll("[data-clock-speed]")) {
+    for (const el of this.els.time) el.textContent = simClock(now);
+    for (const el of this.els.factor) el.textContent = `×${+this.factor.toFixed(2)}`;
+    for (const el of this.els.state) el.textContent = this.paused ? "paused" : "running";
+    for (const el of this.els.toggle) el.textContent = this.paused ? "Play" : "Pause";
+    for (const el of this.els.speed) {
       if (document.activeElement !== el) {
         const option = [...el.options].find((o) => Number(o.value) === Number(this.factor));
         if (option) el.value = option.value;
@@ -45,10 +56,10 @@ export class ClockView {
   }
 
   bindControls() {
-    for (const button of this.root.querySelectorAll("[data-clock-toggle]")) {
+    for (const button of this.els.toggle) {
       button.addEventListener("click", () => this.send({ paused: !this.paused }));
     }
-    for (const select of this.root.querySelectorAll("[data-clock-speed]")) {
+    for (const select of this.els.speed) {
       select.addEventListener("change", () => this.send({ factor: Number(select.value) }));
     }
   }
