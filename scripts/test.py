@@ -1,7 +1,9 @@
-"""`make test`: lint, migration check, then the suite on SQLite, on PostgreSQL when reachable, and in a browser."""
+"""`make test`: lint (Python and JS), the JS unit tests, migration check, then the suite on SQLite, on PostgreSQL
+when reachable, and in a browser."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -51,6 +53,37 @@ def ensure_chromium() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
 
 
+def ensure_node() -> None:
+    """The JS checks need node and npm; install Debian's when we are root and they are missing."""
+    if (shutil.which("node") and shutil.which("npm")) or os.geteuid() != 0:
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "nodejs", "npm"], check=True, env=env)
+
+
+def ensure_node_modules(env: dict) -> None:
+    """`npm ci` (the only step that needs the network) when node_modules is missing or the lockfile changed since."""
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".lambdaviz-lock-sha256"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    run("npm ci (JS lint and test tools, pinned by package-lock.json)", ["npm", "ci", "--no-audit", "--no-fund"], env)
+    stamp.write_text(digest)
+
+
+def js_checks(env: dict) -> None:
+    """biome lint (warnings fail too) and node's built-in test runner on tests/js, offline."""
+    ensure_node()
+    if not (shutil.which("node") and shutil.which("npm")):
+        print("\n=== FAILED: the JS checks need node and npm (install them, or run make test as root)", flush=True)
+        sys.exit(1)
+    ensure_node_modules(env)
+    run("biome lint (JS)", [str(ROOT / "node_modules" / ".bin" / "biome"), "lint", "--error-on-warnings"], env)
+    run("JS unit tests (node --test)", ["node", "--test", "tests/js/"], env)
+
+
 def main() -> int:
     py = sys.executable
     redis_proc = None
@@ -63,6 +96,7 @@ def main() -> int:
     try:
         run("ruff check", [py, "-m", "ruff", "check", "."], base_env)
         run("ruff format --check", [py, "-m", "ruff", "format", "--check", "."], base_env)
+        js_checks(base_env)
         run("migrations are up to date", [py, "manage.py", "makemigrations", "--check", "--dry-run"], base_env)
         pytest = [py, "-m", "pytest", *extra]
         run("tests on SQLite", pytest + ["-m", "not browser"], base_env)
