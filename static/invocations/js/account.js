@@ -3,11 +3,13 @@
 import { ClockView } from "./clock.js";
 import { appRoot, fmt, initProjectorMode, postJSON, toast } from "./common.js";
 import { LiveSocket } from "./live.js";
+import { Scheduler } from "./scheduler.js";
 import { RateMeter, Sparkline } from "./series.js";
 
 const root = appRoot();
 const controls = root.dataset.controls === "1";
-const clock = new ClockView(root, root.dataset.clockUrl, controls);
+const scheduler = new Scheduler();
+const clock = new ClockView(root, root.dataset.clockUrl, controls, scheduler);
 const rate = new RateMeter();
 const sparklines = new Map();
 for (const canvas of root.querySelectorAll("[data-sparkline]")) {
@@ -69,8 +71,8 @@ function tick() {
   q("[data-throttle-badge]").classList.toggle("flash", performance.now() - throttleFlash < 1200);
   for (const spark of sparklines.values()) spark.roll();
 }
-setInterval(tick, 500);
-setInterval(() => { for (const spark of sparklines.values()) spark.draw(); }, 1000);
+scheduler.every(500, tick);
+scheduler.every(1000, () => { for (const spark of sparklines.values()) spark.draw(); });
 
 for (const button of root.querySelectorAll("[data-scenario]")) {
   button.addEventListener("click", async () => {

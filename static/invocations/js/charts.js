@@ -1,5 +1,7 @@
 // The function view's charts over the last minutes of simulated time, drawn with plotly (a pinned PyPI package).
 
+import { LATEST } from "./qualifiers.js";
+
 const PALETTE = ["#1c7ed6", "#d9480f", "#7048e8", "#2f9e44", "#f08c00", "#0ca678", "#e64980"];
 
 export class Charts {
@@ -41,7 +43,7 @@ export class Charts {
     const versions = [...buckets.versions].sort();
     const avg = (list) => (list.length ? list.reduce((a, b) => a + b, 0) / list.length : null);
     const figures = {
-      versions: [versions.map((v, i) => ({ x, y: rows.map((r) => r.versions[v] || 0), name: v === "$LATEST" ? "$LATEST" : `v${v}`, type: "scatter", mode: "lines", stackgroup: "one", line: { color: PALETTE[i % PALETTE.length] } })), "Invocations by executed version"],
+      versions: [versions.map((v, i) => ({ x, y: rows.map((r) => r.versions[v] || 0), name: v === LATEST ? LATEST : `v${v}`, type: "scatter", mode: "lines", stackgroup: "one", line: { color: PALETTE[i % PALETTE.length] } })), "Invocations by executed version"],
       errors: [[
         { x, y: rows.map((r) => r.errors), name: "errors", type: "bar", marker: { color: "#e03131" } },
         { x, y: rows.map((r) => r.timeouts), name: "timeouts", type: "bar", marker: { color: "#862e9c" } },

@@ -3,8 +3,8 @@
 import { postJSON, simClock, toast } from "./common.js";
 
 export class ClockView {
-  // `scheduler`: the page's one timer (scheduler.js); without it the clock keeps its own.
-  constructor(root, url, controls, scheduler = null) {
+  // `scheduler`: the page's one timer (scheduler.js), which redraws the running clock.
+  constructor(root, url, controls, scheduler) {
     this.root = root;
     // Found once: the page's clock elements stay where they are.
     const all = (selector) => [...root.querySelectorAll(selector)];
@@ -25,8 +25,7 @@ export class ClockView {
     // engine host sends frames; the first frame or snapshot corrects it.
     const { simTime, simFactor, simPaused } = root.dataset;
     if (simTime !== undefined) this.update({ sim_time: Number(simTime), factor: Number(simFactor), paused: simPaused === "1" });
-    if (scheduler) scheduler.every(250, () => this.render());
-    else setInterval(() => this.render(), 250);
+    scheduler.every(250, () => this.render());
   }
 
   update({ sim_time, factor, paused }) {
