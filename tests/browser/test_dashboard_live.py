@@ -179,7 +179,7 @@ def test_an_alias_counts_executed_invocations_and_its_throttled_calls_apart(page
     page.goto(f"{live_url}/functions/checkout/")
     split = page.evaluate(
         """async () => {
-          const { aliasTraffic } = await import('/static/invocations/js/diagram.js');
+          const { aliasTraffic } = await import('/static/invocations/js/diagram/state.js');
           const edges = {'sdk->prod': 10, 'apigateway->prod': 4, 'prod->1': 6, 'prod->2': 2,
                          'sdk->dev': 3, 'dev->$LATEST': 3, 'sdk->1': 5};
           return aliasTraffic(edges, [{name: 'prod'}, {name: 'dev'}, {name: 'test'}]);
