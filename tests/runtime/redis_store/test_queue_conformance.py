@@ -58,6 +58,13 @@ def test_a_received_message_reappears_after_its_visibility_timeout_with_one_more
     assert [(m.body, m.receive_count, m.first_received_at) for m in again] == [("m1", 2, 0)]
 
 
+def test_first_receive_timestamp_is_the_first_receive_not_the_send_and_is_kept_across_receives(store):
+    # semantics §3 (ApproximateFirstReceiveTimestamp)
+    store.send_message(Q, "m", now=1)
+    assert store.receive(Q, 1, now=2).messages[0].first_received_at == 2
+    assert store.receive(Q, 1, now=40).messages[0].first_received_at == 2
+
+
 def test_only_the_latest_receipt_handle_deletes(store):
     # semantics §3
     store.send_message(Q, "m1", now=0)

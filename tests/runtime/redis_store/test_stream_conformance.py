@@ -35,6 +35,7 @@ def test_records_are_read_back_in_order_with_growing_sequence_numbers(store):
     shard = put[0].shard_id
     assert [r.seq for r in put] == list(range(6))
     assert all(len(r.sequence_number) == 56 for r in put)
+    assert [r.sequence_number for r in put] == sorted(r.sequence_number for r in put)
     got = store.read(ARN, shard, after_seq=1, limit=3, now=6)
     assert got == put[2:5]
     assert store.read(ARN, shard, after_seq=5, limit=10, now=6) == []
