@@ -132,7 +132,7 @@ class AsyncInvoker:
     def _attempt(self, item: AsyncItem, now: float) -> None:
         engine = self._engine
         try:
-            route = engine.router.resolve(item.target, item.qualifier)
+            route = engine.router.route_for(item.target, item.qualifier)
         except LambdaError:
             self._settle_dropped(item, item.function, item.qualifier or "$LATEST", FUNCTION_DELETED, now)
             return

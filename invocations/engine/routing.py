@@ -3,8 +3,7 @@ picks its version with the engine's seeded RNG on every invocation."""
 
 from __future__ import annotations
 
-import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,8 +51,10 @@ class Route:
     scaling_reason: str
     async_config: AsyncConfig
 
-    def pick(self, rng: random.Random) -> VersionTarget:
-        if self.secondary is not None and rng.random() < self.weight:
+    def pick(self, draw: Callable[[], float]) -> VersionTarget:
+        """The version this invocation runs: a weighted alias draws once from `draw` (the engine's seeded
+        rng.random), anything else takes its primary version without a draw."""
+        if self.secondary is not None and draw() < self.weight:
             return self.secondary
         return self.primary
 
@@ -66,11 +67,14 @@ class Router:
         self._routes: dict[object, Route] = {}
         self._generation = -1
 
-    def cached(self, target: str) -> Route | None:
-        """The hot path's lookup: a cached route for an unqualified-by-argument target, if still current."""
-        if self._registry.generation != self._generation:
-            return None
-        return self._routes.get(target)
+    def route_for(self, target: str, qualifier: str | None = None) -> Route:
+        """The route of (target, qualifier): the cached one when configuration has not changed since, else
+        resolve(). Raises what resolve() raises."""
+        if qualifier is None and self._registry.generation == self._generation:
+            route = self._routes.get(target)  # the hot path: one dict lookup
+            if route is not None:
+                return route
+        return self.resolve(target, qualifier)
 
     def resolve(self, target: str, qualifier: str | None = None) -> Route:
         """Raises ValidationException (bad name/ARN), ResourceNotFoundException, or InvalidParameterValueException."""

@@ -144,10 +144,7 @@ class Engine:
         """RequestResponse (semantics §1). `on_complete(result)` runs when the invocation ends in simulated time;
         a throttle (429) calls it at once: Lambda never queues a sync invoke. The result carries the request id:
         `request_id` if the caller chose it (the API's x-amzn-RequestId), else a new one."""
-        router = self.router
-        route = router.cached(target) if qualifier is None else None
-        if route is None:
-            route = router.resolve(target, qualifier)
+        route = self.router.route_for(target, qualifier)
         rid = self.new_request_id() if request_id is None else request_id
         self._start(route, payload, rid, source, _SYNC, 1, on_complete, None, client_context=client_context)
 
@@ -162,7 +159,7 @@ class Engine:
     ) -> str:
         """Event (semantics §2): accepted into the internal queue (the caller answers 202); returns the request id,
         which every attempt carries: `request_id` if the caller chose it (the 202's x-amzn-RequestId), else new."""
-        route = self.router.resolve(target, qualifier)
+        route = self.router.route_for(target, qualifier)
         return self.async_invoker.accept(route, target, qualifier, payload, source, request_id)
 
     def invoke_many(self, requests: list[InvokeRequest]) -> list[str | LambdaError]:
@@ -201,9 +198,7 @@ class Engine:
             while j < n:
                 request = requests[j]
                 try:
-                    route = router.cached(request.target) if request.qualifier is None else None
-                    if route is None:
-                        route = router.resolve(request.target, request.qualifier)
+                    route = router.route_for(request.target, request.qualifier)
                 except LambdaError as exc:
                     out[j] = exc
                     plan.append((j, None))
@@ -257,9 +252,7 @@ class Engine:
             acquired = acquires[g]
             grant = grants[g]
             g = self._taken = g + 1
-            vt = route.primary
-            if route.secondary is not None and self._random() < route.weight:
-                vt = route.secondary
+            vt = route.pick(self._random)
             now = self.clock.now()
             payload, source, on_complete = request.payload, request.source, request.on_complete
             stale = self._admit(
@@ -300,10 +293,7 @@ class Engine:
                     qualifier=request.qualifier,
                     request_id=request.request_id,
                 )
-            router = self.router
-            route = router.cached(request.target) if request.qualifier is None else None
-            if route is None:
-                route = router.resolve(request.target, request.qualifier)
+            route = self.router.route_for(request.target, request.qualifier)
         except LambdaError as exc:
             return exc
         rid = request.request_id or self.new_request_id()
@@ -346,9 +336,7 @@ class Engine:
         client_context: dict[str, Any] | None = None,
     ) -> None:
         now = self.clock.now()
-        vt = route.primary
-        if route.secondary is not None and self._random() < route.weight:
-            vt = route.secondary
+        vt = route.pick(self._random)
         if self._service_error_rate and self._random() < self._service_error_rate:
             self._refuse(route, vt, rid, None, source, itype, on_complete, item, now)
             return
