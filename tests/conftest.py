@@ -47,6 +47,16 @@ def redis_client():
 # belong to the fixture, and handler runtimes (bootstrap.py) belong to an executor whose own thread is checked.
 PRODUCT_THREADS = ("engine-host", "record-writer", "record-journal-writer", "lv-frame-sender", "python-executor-io")
 _owned_by_wider_fixtures: set[tuple[str, int]] = set()
+_owned_pids: set[int] = set()
+
+
+def owned_by_fixture(process) -> None:
+    """Marks a child process as a wider-scoped fixture's (a session daphne), so no test is blamed for it.
+
+    The setup hook below finds most of them by itself; a session fixture first asked for from inside a test's own
+    fixture (server_url's getfixturevalue) once slipped past it, so the fixtures that start servers say so too.
+    """
+    _owned_pids.add(process.pid)  # by pid: its argv changes when the fork execs
 
 
 def _children() -> set[tuple[str, int]]:
@@ -95,7 +105,7 @@ def _leaves_nothing_running():
 
     # A thread or process asked to stop may take a moment to go.
     def left() -> set:
-        return _running() - before - _owned_by_wider_fixtures
+        return {item for item in _running() - before - _owned_by_wider_fixtures if item[1] not in _owned_pids}
 
     deadline = time.monotonic() + 2.0
     while left() and time.monotonic() < deadline:

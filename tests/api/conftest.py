@@ -22,6 +22,8 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
+from tests.conftest import owned_by_fixture
+
 ROOT = Path(__file__).resolve().parents[2]
 ACCESS_KEY_ID = "AKIALAMBDAVIZTEST001"
 # A realistic secret: "/" and "+" are common in AWS secrets.
@@ -68,6 +70,7 @@ def _serve_with_daphne(tmp_path_factory, settings_module: str):
     command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "lambdaviz.asgi:application"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    owned_by_fixture(process)
     try:
         deadline = time.monotonic() + 30
         while True:
