@@ -10,7 +10,9 @@ from .conftest import collect_console_errors, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-POISONABLE = {"duration_ms": 20, "init_ms": 50, "fail_when": [{"path": "poison", "equals": True}]}
+# 500 ms a message: the "good" group has messages for about 1.5 s, so a frame surely shows it flowing (the diagram
+# learns of a group only from a frame taken while it holds messages; at 20 ms a loaded machine's page missed it).
+POISONABLE = {"duration_ms": 500, "init_ms": 50, "fail_when": [{"path": "poison", "equals": True}]}
 
 
 @pytest.fixture
