@@ -109,7 +109,7 @@ def main() -> None:
 
     default = measure(SandboxPolicy(), args.cold, args.warm)
     unfrozen = measure(SandboxPolicy(freeze_idle=False), 0, args.warm)
-    bare = measure(SandboxPolicy(namespaces=False, freeze_idle=False), args.cold, 0)
+    bare = measure(SandboxPolicy(namespaces=False, freeze_idle=False, allow_partial_isolation=True), args.cold, 0)
     info = default["describe"]
     worker = info["worker"] or {}  # type: ignore[union-attr]
 
@@ -118,7 +118,10 @@ def main() -> None:
     print(f"     reported Init Duration:           {summary(default['init'])}")
     print(f"  cold, without namespaces:            {summary(bare['cold'])}")
     if default["describe"]["running_as_root"]:  # type: ignore[index]
-        pair = cold_side_by_side({"jail": SandboxPolicy(), "fallback": SandboxPolicy(private_root=False)}, args.cold)
+        pair = cold_side_by_side(
+            {"jail": SandboxPolicy(), "fallback": SandboxPolicy(private_root=False, allow_partial_isolation=True)},
+            args.cold,
+        )
         print(f"  cold, private root (alternating):     {summary(pair['jail'])}")
         print(f"  cold, fallback sandbox (alternating): {summary(pair['fallback'])}")
     print(f"  warm invoke (thaw, run, freeze):      {summary(default['warm'])}")

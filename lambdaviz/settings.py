@@ -197,6 +197,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 75 * 1024 * 1024
 LAMBDAVIZ_PYTHON_PROCESSES = int(os.environ.get("LAMBDAVIZ_PYTHON_PROCESSES", "16"))
 # First uid of the sandboxes' block (one uid per Python process); 0: derived from VAR_DIR (python_executor/identity.py)
 LAMBDAVIZ_SANDBOX_UID_BASE = int(os.environ.get("LAMBDAVIZ_SANDBOX_UID_BASE", "0"))
+# Where the kernel cannot give handlers a private root (not root, a rootless container), they are refused; 1 runs
+# them partly isolated instead (shared PIDs and /tmp, the source tree readable). Trusted code only.
+LAMBDAVIZ_SANDBOX_ALLOW_PARTIAL = os.environ.get("LAMBDAVIZ_SANDBOX_ALLOW_PARTIAL", "") == "1"
 
 # Simulated seconds before provisioned environments start their Init (AWS: 1-2 min, semantics §9 ⚠); 0 = at once.
 LAMBDAVIZ_PC_ALLOCATION_DELAY_S = float(os.environ.get("LAMBDAVIZ_PC_ALLOCATION_DELAY_S", "0"))

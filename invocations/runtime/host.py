@@ -60,6 +60,8 @@ from .traffic import TrafficRunner, TrafficStream
 log = logging.getLogger(__name__)
 
 LEASE = "lv:host:lease"
+# What the running host's sandbox cannot isolate (its start-up warning), for the top bar; absent when fully jailed.
+SANDBOX_WARNING = "lv:host:sandbox-warning"
 
 
 class Fanout:
@@ -109,11 +111,18 @@ class EngineHost:
                 private_paths=(str(settings.VAR_DIR), str(settings.BASE_DIR)),
                 # one uid per pool slot, from this instance's own block (never the shared nobody)
                 uid_base=settings.LAMBDAVIZ_SANDBOX_UID_BASE or instance_uid_base(str(settings.VAR_DIR)),
+                # fail closed where the kernel cannot jail handlers, unless the instructor allows less
+                allow_partial_isolation=settings.LAMBDAVIZ_SANDBOX_ALLOW_PARTIAL,
             ),
         )
-        # The start-up log says how handlers are isolated here, and loudly when less than the full jail.
+        # The start-up log and the top bar say how handlers are isolated here, loudly when less than the full jail.
         sandbox_line = self.python.sandbox.summary()
-        (log.warning if sandbox_line.startswith("WARNING") else log.info)("engine host: %s", sandbox_line)
+        if sandbox_line.startswith("WARNING"):
+            log.warning("engine host: %s", sandbox_line)
+            client.set(SANDBOX_WARNING, sandbox_line.removeprefix("WARNING: "))
+        else:
+            log.info("engine host: %s", sandbox_line)
+            client.delete(SANDBOX_WARNING)
         self.targets = RuntimeTargets(client, self.queues, self.clock.now)
         rng = random.Random(seed)
         # Request ids: the API's own for its invocations (inbox requests carry them), random UUIDs drawn by the

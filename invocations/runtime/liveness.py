@@ -8,7 +8,7 @@ import redis
 from django.conf import settings
 
 from .connection import redis_client
-from .host import LEASE
+from .host import LEASE, SANDBOX_WARNING
 
 
 def redacted(url: str) -> str:
@@ -40,3 +40,16 @@ def simulator_unreachable() -> str | None:
             "Start it with `make run` (or wait a few seconds if it is starting)."
         )
     return None
+
+
+def sandbox_warning() -> str | None:
+    """What the running engine host's handler sandbox cannot isolate, as its start-up log said it; None when fully
+    jailed, or when no Redis answers (the top bar then says nothing more than it can know)."""
+    client = redis_client()
+    try:
+        value = client.get(SANDBOX_WARNING)
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
+    return value.decode("utf-8", "replace") if value else None

@@ -434,6 +434,8 @@ def main() -> None:
     if setup is None:
         return
     sandbox = _new_report()
+    if setup.get("refuse"):  # the server found at start that it cannot isolate handlers here: fail closed
+        _refuse(resp_fd, sandbox, setup["refuse"])
     if setup.get("jail"):
         try:
             _enter_jail(setup, sandbox)

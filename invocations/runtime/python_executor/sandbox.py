@@ -14,8 +14,11 @@ Layers, outermost first (what applied is reported by every worker, see Sandbox.d
    every capability dropped and locked, no_new_privs. This is what protects var/ when the server is not root.
 5. Resource limits (RLIMIT_AS, CPU, NPROC, FSIZE, NOFILE, CORE), set in the worker before any handler code runs.
 
-Where the private root cannot be built (root without CAP_SYS_ADMIN, a rootless container), the sandbox degrades to
-layers 3-5, as it degrades from per-slot uids to nobody: it says so (describe(), the engine host's start-up log).
+Where the private root cannot be built (not root, root without CAP_SYS_ADMIN, a rootless container), the sandbox
+fails closed: it says so (summary(), describe(), the engine host's start-up log and the top bar) and answers every
+invocation with Runtime.SandboxUnavailable instead of running the handler. Only `allow_partial_isolation`
+(LAMBDAVIZ_SANDBOX_ALLOW_PARTIAL=1, for trusted code) lets it degrade to layers 3-5 instead, as it degrades from
+per-slot uids to nobody; even then a handler that could read the server's private paths is refused.
 """
 
 from __future__ import annotations
@@ -72,6 +75,9 @@ class SandboxPolicy:
     # Fail closed: refuse to run a handler that could read the server's private paths (not root, and the private
     # namespaces could not be set up). False only for trusted local experiments.
     require_isolation: bool = True
+    # Where the private root cannot be built, run handlers with layers 3-5 only (they share the host's PIDs and /tmp
+    # and may read its source tree) instead of refusing them. Trusted code only; tests of the fallback set it.
+    allow_partial_isolation: bool = False
 
 
 @dataclass(slots=True)
@@ -132,6 +138,17 @@ class Sandbox:
     @property
     def jailed(self) -> bool:
         return self.jail_spec is not None
+
+    @property
+    def refusal(self) -> str | None:
+        """Why this sandbox refuses to run any handler (no private root, and partial isolation not allowed), or None."""
+        if self.jailed or self.policy.allow_partial_isolation or not self.policy.require_isolation:
+            return None
+        return (
+            f"LambdaViz cannot give handlers a private root and PID namespace here ({self.jail_error}), so it will "
+            "not run Python code. Run the server as root on Linux with namespaces, or set "
+            "LAMBDAVIZ_SANDBOX_ALLOW_PARTIAL=1 to run trusted handlers partly isolated."
+        )
 
     # --- identity ----------------------------------------------------------------------------------------------
 
@@ -328,6 +345,7 @@ class Sandbox:
         }
         return {
             "t": "setup",
+            "refuse": self.refusal,  # fail closed: the runtime reports this instead of loading the handler
             "handler": code.handler,
             "task_root": layout.visible()[0],
             "jail": jail,
@@ -358,6 +376,7 @@ class Sandbox:
             "hide_proc": self.hide_proc,
             "proc": self._proc_summary(),
             "private_root": "on" if self.jailed else f"off: {self.jail_error}",
+            "runs_handlers": self.refusal is None,
         }
 
     def _proc_summary(self) -> str:
@@ -367,6 +386,8 @@ class Sandbox:
 
     def summary(self) -> str:
         """One line for the start-up log: what a handler is isolated by here, and what it is not."""
+        if self.refusal:
+            return f"WARNING: Python handlers are refused (Runtime.SandboxUnavailable): {self.refusal}"
         if self.jailed:
             return (
                 "Python handlers run jailed: own PID/mount/IPC/network namespaces, private root (system directories "
@@ -374,11 +395,13 @@ class Sandbox:
             )
         if self.drops:
             return (
-                f"WARNING: no private root for Python handlers ({self.jail_error}); they run as {self._uids()} with "
+                "WARNING: partial isolation allowed, no private root for Python handlers "
+                f"({self.jail_error}); they run as {self._uids()} with "
                 f"/proc {self._proc_summary()}, but share the host's PIDs and /tmp and can read its source tree"
             )
         return (
-            "WARNING: not root, so Python handlers keep the server's uid; they run only where private user "
+            "WARNING: partial isolation allowed, but not root, so Python handlers keep the server's uid; they run "
+            "only where private user "
             "namespaces hide var/ and /proc (else Runtime.SandboxUnavailable), and share the host's PIDs and /tmp"
         )
 

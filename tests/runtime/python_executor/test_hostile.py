@@ -197,10 +197,28 @@ def test_the_servers_source_tree_var_directory_and_other_environments_are_not_th
 
 
 def test_the_sandbox_says_at_start_what_it_isolates_and_what_it_does_not(new_executor):
-    off = new_executor(policy=SandboxPolicy(private_root=False))
-    assert off.sandbox.summary().startswith("WARNING: ")
+    off = new_executor(policy=SandboxPolicy(private_root=False, allow_partial_isolation=True))
+    assert off.sandbox.summary().startswith("WARNING: partial isolation allowed, ")
     assert off.describe()["private_root"].startswith("off: ")
+    assert off.describe()["runs_handlers"] is True
     if os.geteuid() == 0:
         on = new_executor()
         assert on.describe()["private_root"] == "on"
         assert "own PID/mount/IPC/network namespaces" in on.sandbox.summary()
+
+
+def test_without_a_private_root_the_sandbox_fails_closed_unless_partial_isolation_is_allowed(new_executor, lam):
+    # Issue #10: where the kernel cannot give the guarantees, say so and refuse to run Python code. Here the private
+    # root is switched off, as a kernel that refuses it would leave it.
+    refusing = new_executor(policy=SandboxPolicy(private_root=False))
+    assert refusing.describe()["runs_handlers"] is False
+    assert refusing.sandbox.summary().startswith("WARNING: Python handlers are refused (Runtime.SandboxUnavailable)")
+    config = lam.config("def handler(event, context):\n    return 'ran'\n")
+    for _ in range(2):  # every cold start is refused, not only the first
+        report = lam.run(refusing, lam.job(config))
+        assert report.outcome is Outcome.FUNCTION_ERROR and report.reset
+        assert report.response["errorType"] == "Runtime.SandboxUnavailable"
+        assert "will not run Python code" in report.response["errorMessage"]
+        assert "LAMBDAVIZ_SANDBOX_ALLOW_PARTIAL=1" in report.response["errorMessage"]
+    allowed = new_executor(policy=SandboxPolicy(private_root=False, allow_partial_isolation=True))
+    assert lam.run(allowed, lam.job(config)).response == "ran"

@@ -57,7 +57,7 @@ def test_as_root_handlers_run_unprivileged_and_cannot_read_the_servers_var_direc
     needs_root, new_executor, lam, server_secrets
 ):
     # Privilege drop alone (no namespaces): the 0700 var/ directory is closed to the sandbox user.
-    ex = new_executor(policy=SandboxPolicy(namespaces=False))
+    ex = new_executor(policy=SandboxPolicy(namespaces=False, allow_partial_isolation=True))
     body = lam.run(ex, lam.job(lam.config(READ), {"paths": server_secrets})).response
     assert body["uid"] == 65534
     assert [body[p] for p in server_secrets] == ["PermissionError", "PermissionError"]
@@ -65,7 +65,11 @@ def test_as_root_handlers_run_unprivileged_and_cannot_read_the_servers_var_direc
 
 def test_private_paths_are_hidden_even_from_a_worker_with_the_servers_own_uid(new_executor, lam, server_secrets):
     # What protects var/ when the server does not run as root: a mount namespace covering it (and /proc).
-    ex = new_executor(policy=SandboxPolicy(drop_privileges=False, private_paths=(str(settings.VAR_DIR),)))
+    ex = new_executor(
+        policy=SandboxPolicy(
+            drop_privileges=False, private_paths=(str(settings.VAR_DIR),), allow_partial_isolation=True
+        )
+    )
     paths = [*server_secrets, f"/proc/{os.getpid()}/environ"]
     body = lam.run(ex, lam.job(lam.config(READ), {"paths": paths})).response
     if not lam.namespaces_work(ex):
@@ -117,14 +121,19 @@ def handler(event, context):
 
 
 def test_a_handler_that_cannot_be_isolated_is_refused_rather_than_run_in_the_clear(new_executor, tmp_path):
-    # Fail closed: without dropped privileges and without private namespaces, the handler could read var/.
+    # Fail closed even where partial isolation is allowed: without dropped privileges and without private
+    # namespaces, the handler could read var/.
     from invocations.engine.outcomes import Outcome
 
     from .conftest import make_job, python_config, run
 
     secret = tmp_path / "var"
     secret.mkdir()
-    executor = new_executor(policy=SandboxPolicy(drop_privileges=False, namespaces=False, private_paths=(str(secret),)))
+    executor = new_executor(
+        policy=SandboxPolicy(
+            drop_privileges=False, namespaces=False, private_paths=(str(secret),), allow_partial_isolation=True
+        )
+    )
     report = run(executor, make_job(python_config("def handler(event, context):\n    return 1\n")))
     assert report.outcome is Outcome.FUNCTION_ERROR
     assert report.response["errorType"] == "Runtime.SandboxUnavailable"
@@ -175,7 +184,9 @@ def test_a_hostile_handler_cannot_signal_or_read_another_functions_environment(n
     from invocations.runtime.python_executor.identity import instance_uid_base
 
     base = instance_uid_base(str(settings.VAR_DIR))
-    policy = SandboxPolicy(uid_base=base, private_paths=(str(settings.VAR_DIR),), private_root=False)
+    policy = SandboxPolicy(
+        uid_base=base, private_paths=(str(settings.VAR_DIR),), private_root=False, allow_partial_isolation=True
+    )
     ex = new_executor(max_processes=2, policy=policy)  # the fallback (jailed: test_hostile.py)
     if not ex.sandbox.per_slot:
         pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
@@ -211,7 +222,9 @@ def test_proc_shows_a_handler_only_its_own_environments_processes(needs_root, ne
     from invocations.runtime.python_executor.identity import instance_uid_base
 
     base = instance_uid_base(str(settings.VAR_DIR))
-    ex = new_executor(max_processes=2, policy=SandboxPolicy(uid_base=base, private_root=False))  # the fallback
+    ex = new_executor(
+        max_processes=2, policy=SandboxPolicy(uid_base=base, private_root=False, allow_partial_isolation=True)
+    )  # the fallback
     if not ex.sandbox.per_slot or ex.sandbox.proc_source is None:
         pytest.skip(f"no per-environment uids or no hidepid /proc here: {ex.describe()}")
     victim = lam.run(ex, lam.job(lam.config(VICTIM), env_id=81, function="victim")).response
@@ -260,7 +273,10 @@ def test_a_child_that_left_the_process_group_dies_with_its_environment(needs_roo
 
     for private_root in (True, False):  # jailed, it dies with the PID namespace; otherwise with its uid
         ex = new_executor(
-            max_processes=1, policy=SandboxPolicy(uid_base=instance_uid_base_for_tests(), private_root=private_root)
+            max_processes=1,
+            policy=SandboxPolicy(
+                uid_base=instance_uid_base_for_tests(), private_root=private_root, allow_partial_isolation=True
+            ),
         )
         if not ex.sandbox.per_slot:
             pytest.skip("this host cannot run processes as arbitrary uids (a rootless container?)")
