@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,6 +14,21 @@ if TYPE_CHECKING:
     from .outcomes import InvokeResult
     from .routing import Route, VersionTarget
     from .store import Grant
+
+
+@dataclass(slots=True)
+class Attempt:
+    """What one caller asked for, carried through admission: the request, not the slot or environment it gets.
+    Slotted: one per attempt on the hot path."""
+
+    request_id: str
+    payload: Any
+    source: str
+    invocation_type: str
+    attempt: int = 1  # 0 marks an async duplicate delivery (semantics §2)
+    on_complete: Callable[[InvokeResult], None] | None = None
+    item: AsyncItem | None = None
+    client_context: dict[str, Any] | None = None
 
 
 class Invocation:
@@ -42,37 +58,31 @@ class Invocation:
 
     def __init__(
         self,
-        request_id: str,
-        payload: Any,
+        *,
+        attempt: Attempt,
         route: Route,
         target: VersionTarget,
         env: Environment,
         grant: Grant,
         pc_key: str | None,
         started_at: float,
-        source: str,
-        invocation_type: str,
-        attempt: int,
-        on_complete: Callable[[InvokeResult], None] | None,
-        item: AsyncItem | None,
-        client_context: dict[str, Any] | None = None,
     ) -> None:
-        self.request_id = request_id
-        self.payload = payload
+        self.request_id = attempt.request_id
+        self.payload = attempt.payload
         self.config: VersionConfig = env.config
         self.env = env
         self.cold: bool = env.needs_init
         self.route = route
         self.target = target
-        self.source = source
-        self.invocation_type = invocation_type
-        self.attempt = attempt
+        self.source = attempt.source
+        self.invocation_type = attempt.invocation_type
+        self.attempt = attempt.attempt
         self.started_at = started_at
         self.grant = grant
         self.pc_key = pc_key
-        self.on_complete = on_complete
-        self.item = item
-        self.client_context = client_context
+        self.on_complete = attempt.on_complete
+        self.item = attempt.item
+        self.client_context = attempt.client_context
         self.report: ExecutionReport  # set by Engine._executed before anything reads it
 
     @property

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ..errors import LambdaError
-from .async_invoke import AsyncInvoker, AsyncItem
+from .async_invoke import AsyncInvoker
 from .clock import VirtualClock
 from .concurrency import throttle_body
 from .config import FunctionConfig
@@ -33,7 +33,7 @@ from .events import (
     Throttled,
 )
 from .executors import ExecutionReport, Executor, ModelledExecutor
-from .invocation import Invocation
+from .invocation import Attempt, Invocation
 from .options import EngineOptions
 from .outcomes import InvokeResult, Outcome
 from .registry import Registry
@@ -119,7 +119,6 @@ class Engine:
         # Optional on a store (older or test stores may lack them): invoke_many then runs request by request.
         self._acquire_many = getattr(self.store.concurrency, "try_acquire_many", None)
         self._release_many = getattr(self.store.concurrency, "release_many", None)
-        self._taken = 0  # invoke_many: how many of the current run's grants have been used
         self._take = self.store.environments.pop_idle
         self._env_release = self.environments.release
         self._bill_init = self.options.bill_init_phase
@@ -146,7 +145,17 @@ class Engine:
         `request_id` if the caller chose it (the API's x-amzn-RequestId), else a new one."""
         route = self.router.route_for(target, qualifier)
         rid = self.new_request_id() if request_id is None else request_id
-        self._start(route, payload, rid, source, _SYNC, 1, on_complete, None, client_context=client_context)
+        self._start(
+            route,
+            Attempt(
+                request_id=rid,
+                payload=payload,
+                source=source,
+                invocation_type=_SYNC,
+                on_complete=on_complete,
+                client_context=client_context,
+            ),
+        )
 
     def invoke_async(
         self,
@@ -219,13 +228,7 @@ class Engine:
                 i += 1
                 continue
             grants = self._acquire_many(acquires) if acquires else []
-            i = j
-            try:
-                i = self._run_planned(requests, plan, acquires, grants, out, j)
-            except BaseException:
-                # Unexpected (an executor or a sink raised): sequential calls would not have taken the rest's slots.
-                self._give_back(acquires, grants, self._taken)
-                raise
+            i = self._run_planned(requests, plan, acquires, grants, out, j)
         return out
 
     def _run_planned(
@@ -238,42 +241,39 @@ class Engine:
         next_index: int,
     ) -> int:
         """Start the requests of one run with their granted slots; returns where the next run begins."""
-        g = self._taken = 0
-        for index, route in plan:
-            if route is None:
-                continue
-            request = requests[index]
-            if request.event:
-                out[index] = self.async_invoker.accept(
-                    route, request.target, request.qualifier, request.payload, request.source, request.request_id
+        g = 0  # how many of the run's grants have been used
+        try:
+            for index, route in plan:
+                if route is None:
+                    continue
+                request = requests[index]
+                if request.event:
+                    out[index] = self.async_invoker.accept(
+                        route, request.target, request.qualifier, request.payload, request.source, request.request_id
+                    )
+                    continue
+                rid = out[index] = request.request_id or self.new_request_id()
+                acquired = acquires[g]
+                grant = grants[g]
+                g += 1
+                vt = route.pick(self._random)
+                now = self.clock.now()
+                attempt = Attempt(
+                    request_id=rid,
+                    payload=request.payload,
+                    source=request.source,
+                    invocation_type=_SYNC,
+                    on_complete=request.on_complete,
+                    client_context=request.client_context,
                 )
-                continue
-            rid = out[index] = request.request_id or self.new_request_id()
-            acquired = acquires[g]
-            grant = grants[g]
-            g = self._taken = g + 1
-            vt = route.pick(self._random)
-            now = self.clock.now()
-            payload, source, on_complete = request.payload, request.source, request.on_complete
-            stale = self._admit(
-                route,
-                vt,
-                grant,
-                acquired[0],
-                payload,
-                rid,
-                source,
-                _SYNC,
-                1,
-                on_complete,
-                None,
-                now,
-                client_context=request.client_context,
-            )
-            if stale:
-                # Give back the slots granted to the rest of this run; they are taken again from here.
-                self._give_back(acquires, grants, g)
-                return index + 1
+                if self._admit(route=route, vt=vt, grant=grant, pc_key=acquired[0], attempt=attempt, now=now):
+                    # Give back the slots granted to the rest of this run; they are taken again from here.
+                    self._give_back(acquires, grants, g)
+                    return index + 1
+        except BaseException:
+            # Unexpected (an executor or a sink raised): sequential calls would not have taken the rest's slots.
+            self._give_back(acquires, grants, g)
+            raise
         return next_index
 
     def _give_back(self, acquires: list[tuple[str | None, int, str, int]], grants: list[Grant], start: int) -> None:
@@ -299,14 +299,14 @@ class Engine:
         rid = request.request_id or self.new_request_id()
         self._start(
             route,
-            request.payload,
-            rid,
-            request.source,
-            _SYNC,
-            1,
-            request.on_complete,
-            None,
-            client_context=request.client_context,
+            Attempt(
+                request_id=rid,
+                payload=request.payload,
+                source=request.source,
+                invocation_type=_SYNC,
+                on_complete=request.on_complete,
+                client_context=request.client_context,
+            ),
         )
         return rid
 
@@ -322,23 +322,11 @@ class Engine:
 
     # --- the invoke path ---------------------------------------------------------------------------------------
 
-    def _start(
-        self,
-        route: Route,
-        payload: Any,
-        rid: str,
-        source: str,
-        itype: InvocationType,
-        attempt: int,
-        on_complete: OnComplete | None,
-        item: AsyncItem | None,
-        *,
-        client_context: dict[str, Any] | None = None,
-    ) -> None:
+    def _start(self, route: Route, attempt: Attempt) -> None:
         now = self.clock.now()
         vt = route.pick(self._random)
         if self._service_error_rate and self._random() < self._service_error_rate:
-            self._refuse(route, vt, rid, None, source, itype, on_complete, item, now)
+            self._refuse(route=route, vt=vt, attempt=attempt, reason=None, now=now)
             return
         pc = route.pc
         if pc is not None and vt is route.primary:
@@ -346,31 +334,16 @@ class Engine:
         else:
             pc_key, pc_cap = None, 0
         grant = self._acquire(pc_key, pc_cap, route.pool_key, route.pool_cap)
-        self._admit(
-            route, vt, grant, pc_key, payload, rid, source, itype, attempt, on_complete, item, now, client_context
-        )
+        self._admit(route=route, vt=vt, grant=grant, pc_key=pc_key, attempt=attempt, now=now)
 
     def _admit(
-        self,
-        route: Route,
-        vt: VersionTarget,
-        grant: Grant,
-        pc_key: str | None,
-        payload: Any,
-        rid: str,
-        source: str,
-        itype: InvocationType,
-        attempt: int,
-        on_complete: OnComplete | None,
-        item: AsyncItem | None,
-        now: float,
-        client_context: dict[str, Any] | None = None,
+        self, *, route: Route, vt: VersionTarget, grant: Grant, pc_key: str | None, attempt: Attempt, now: float
     ) -> bool:
         """Everything after try_acquire: refuse, or take/create an environment and execute. Returns True when it
         changed the counters itself or called back into unknown code (invoke_many's granted slots are then stale)."""
         if grant is _THROTTLED:
-            self._refuse(route, vt, rid, route.reason, source, itype, on_complete, item, now)
-            return on_complete is not None
+            self._refuse(route=route, vt=vt, attempt=attempt, reason=route.reason, now=now)
+            return attempt.on_complete is not None
         stale = False
         env = self._take(pc_key if grant is _PROVISIONED else vt.pool)
         if env is None and grant is _PROVISIONED:
@@ -380,7 +353,7 @@ class Engine:
             pc_key = None
             grant = self._acquire(None, 0, route.pool_key, route.pool_cap)
             if grant is _THROTTLED:
-                self._refuse(route, vt, rid, route.reason, source, itype, on_complete, item, now)
+                self._refuse(route=route, vt=vt, attempt=attempt, reason=route.reason, now=now)
                 return True
             env = self._take(vt.pool)
         if env is None:
@@ -389,18 +362,16 @@ class Engine:
                 f"scale:{vt.function}", now, scaling.environments, scaling.environments / scaling.per_seconds
             ):
                 self._release(grant, pc_key, route.pool_key)
-                self._refuse(route, vt, rid, route.scaling_reason, source, itype, on_complete, item, now)
+                self._refuse(route=route, vt=vt, attempt=attempt, reason=route.scaling_reason, now=now)
                 return True
             env = self.environments.create(vt.function, vt.version, vt.config, vt.pool, ON_DEMAND)
         if route.pc is not None and grant is not _PROVISIONED and vt is route.primary:
             counts = self.spillover_invocations
             counts[vt.function] = counts.get(vt.function, 0) + 1
         env.state = _BUSY
-        job = Invocation(
-            rid, payload, route, vt, env, grant, pc_key, now, source, itype, attempt, on_complete, item, client_context
-        )
+        job = Invocation(attempt=attempt, route=route, target=vt, env=env, grant=grant, pc_key=pc_key, started_at=now)
         if job.cold:
-            self._emit(ColdStartBegan(now, rid, vt.function, vt.version, env.env_id, env.init_type))
+            self._emit(ColdStartBegan(now, job.request_id, vt.function, vt.version, env.env_id, env.init_type))
         vt.executor.execute(job, self._executed)
         return stale
 
@@ -439,22 +410,21 @@ class Engine:
         if billable - billed > 1e-6 or billed == 0:
             billed += 1
         result = InvokeResult(
-            job.request_id,
-            outcome,
-            200,
-            vt.version,
-            payload,
-            function_error,
-            None,
-            job.cold,
-            report.duration_ms,
-            billed,
-            init,
-            config.memory_mb,
-            report.memory_used_mb,
-            vt.arn,
-            report.logs,
-            config.runtime,
+            request_id=job.request_id,
+            outcome=outcome,
+            status_code=200,
+            executed_version=vt.version,
+            payload=payload,
+            function_error=function_error,
+            cold_start=job.cold,
+            duration_ms=report.duration_ms,
+            billed_ms=billed,
+            init_ms=init,
+            memory_size_mb=config.memory_mb,
+            max_memory_used_mb=report.memory_used_mb,
+            function_arn=vt.arn,
+            logs=report.logs,
+            runtime=config.runtime,
         )
         route = job.route
         self._emit(
@@ -477,26 +447,16 @@ class Engine:
         elif job.on_complete is not None:
             job.on_complete(result)
 
-    def _refuse(
-        self,
-        route: Route,
-        vt: VersionTarget,
-        rid: str,
-        reason: str | None,
-        source: str,
-        itype: InvocationType,
-        on_complete: OnComplete | None,
-        item: AsyncItem | None,
-        now: float,
-    ) -> None:
+    def _refuse(self, *, route: Route, vt: VersionTarget, attempt: Attempt, reason: str | None, now: float) -> None:
         """A 429 throttle (`reason` set) or a simulated 500 ServiceException (`reason` None)."""
+        rid, source, itype = attempt.request_id, attempt.source, attempt.invocation_type
         if reason is not None:
             result = InvokeResult(
-                rid,
-                Outcome.THROTTLED,
-                429,
-                vt.version,
-                throttle_body(reason),
+                request_id=rid,
+                outcome=Outcome.THROTTLED,
+                status_code=429,
+                executed_version=vt.version,
+                payload=throttle_body(reason),
                 throttle_reason=reason,
                 function_arn=vt.arn,
             )
@@ -505,13 +465,18 @@ class Engine:
             )
         else:
             result = InvokeResult(
-                rid, Outcome.SERVICE_ERROR, 500, vt.version, dict(_SERVICE_ERROR_BODY), function_arn=vt.arn
+                request_id=rid,
+                outcome=Outcome.SERVICE_ERROR,
+                status_code=500,
+                executed_version=vt.version,
+                payload=dict(_SERVICE_ERROR_BODY),
+                function_arn=vt.arn,
             )
             self._emit(ServiceFailed(now, rid, route.function, route.qualifier, route.alias, vt.version, source, itype))
-        if item is not None:
-            self.async_invoker.refused(item, route, result)
-        elif on_complete is not None:
-            on_complete(result)
+        if attempt.item is not None:
+            self.async_invoker.refused(attempt.item, route, result)
+        elif attempt.on_complete is not None:
+            attempt.on_complete(result)
 
     # --- configuration ---------------------------------------------------------------------------------------
 
