@@ -44,16 +44,12 @@ class Invocation:
         "cold",
         "route",
         "target",
-        "source",
-        "invocation_type",
-        "attempt",
         "started_at",
         "grant",
         "pc_key",
-        "on_complete",
-        "item",
         "report",
         "client_context",
+        "request",
     )
 
     def __init__(
@@ -74,15 +70,11 @@ class Invocation:
         self.cold: bool = env.needs_init
         self.route = route
         self.target = target
-        self.source = attempt.source
-        self.invocation_type = attempt.invocation_type
-        self.attempt = attempt.attempt
         self.started_at = started_at
         self.grant = grant
         self.pc_key = pc_key
-        self.on_complete = attempt.on_complete
-        self.item = attempt.item
         self.client_context = attempt.client_context
+        self.request = attempt  # the rest (source, type, attempt number, callback) is read only at completion
         self.report: ExecutionReport  # set by Engine._executed before anything reads it
 
     @property

@@ -427,25 +427,26 @@ class Engine:
             runtime=config.runtime,
         )
         route = job.route
+        request = job.request
         self._emit(
             InvocationCompleted(
                 now,
                 result,
-                job.source,
-                job.invocation_type,
+                request.source,
+                request.invocation_type,
                 route.function,
                 route.qualifier,
                 route.alias,
                 job.env.env_id,
                 job.started_at,
-                job.attempt,
+                request.attempt,
                 job.grant is _PROVISIONED,
             )
         )
-        if job.item is not None:
-            self.async_invoker.completed(job.item, route, result)
-        elif job.on_complete is not None:
-            job.on_complete(result)
+        if request.item is not None:
+            self.async_invoker.completed(request.item, route, result)
+        elif request.on_complete is not None:
+            request.on_complete(result)
 
     def _refuse(self, *, route: Route, vt: VersionTarget, attempt: Attempt, reason: str | None, now: float) -> None:
         """A 429 throttle (`reason` set) or a simulated 500 ServiceException (`reason` None)."""
