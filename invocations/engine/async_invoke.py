@@ -23,7 +23,7 @@ from .events import (
     InvocationType,
     RetryScheduled,
 )
-from .invocation import Attempt
+from .invocation import new_attempt
 from .outcomes import InvokeResult, Outcome
 from .records import (
     EVENT_AGE_EXCEEDED,
@@ -150,7 +150,7 @@ class AsyncInvoker:
             # attempt 0 marks the duplicate in InvocationCompleted; its outcome does not touch the item.
             engine._start(
                 route,
-                Attempt(
+                new_attempt(
                     request_id=item.request_id,
                     payload=item.payload,
                     source=item.source,
@@ -160,7 +160,7 @@ class AsyncInvoker:
             )
         engine._start(
             route,
-            Attempt(
+            new_attempt(
                 request_id=item.request_id,
                 payload=item.payload,
                 source=item.source,

@@ -54,7 +54,6 @@ class Invocation:
 
     def __init__(
         self,
-        *,
         attempt: Attempt,
         route: Route,
         target: VersionTarget,
@@ -84,3 +83,31 @@ class Invocation:
     @property
     def version(self) -> str:
         return self.target.version
+
+
+# Keyword constructors for the hot path: calling a class with keywords builds a dict per call, a function does not.
+def new_attempt(
+    *,
+    request_id: str,
+    payload: Any,
+    source: str,
+    invocation_type: str,
+    attempt: int = 1,
+    on_complete: Callable[[InvokeResult], None] | None = None,
+    item: AsyncItem | None = None,
+    client_context: dict[str, Any] | None = None,
+) -> Attempt:
+    return Attempt(request_id, payload, source, invocation_type, attempt, on_complete, item, client_context)
+
+
+def new_invocation(
+    *,
+    attempt: Attempt,
+    route: Route,
+    target: VersionTarget,
+    env: Environment,
+    grant: Grant,
+    pc_key: str | None,
+    started_at: float,
+) -> Invocation:
+    return Invocation(attempt, route, target, env, grant, pc_key, started_at)

@@ -107,3 +107,44 @@ class InvokeResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def invoke_result(
+    *,
+    request_id: str,
+    outcome: Outcome,
+    status_code: int,
+    executed_version: str | None,
+    payload: Any,
+    function_error: str | None = None,
+    throttle_reason: str | None = None,
+    cold_start: bool = False,
+    duration_ms: float = 0.0,
+    billed_ms: int = 0,
+    init_ms: float | None = None,
+    memory_size_mb: int = 128,
+    max_memory_used_mb: int = 0,
+    function_arn: str = "",
+    logs: tuple[str, ...] = (),
+    runtime: str = "python3.13",
+) -> InvokeResult:
+    """InvokeResult by keyword for the hot path: calling a class with keywords builds a dict per call (~0.5 µs for
+    16 fields), calling a function does not. Same fields, order and defaults (tests/engine/test_outcomes.py)."""
+    return InvokeResult(
+        request_id,
+        outcome,
+        status_code,
+        executed_version,
+        payload,
+        function_error,
+        throttle_reason,
+        cold_start,
+        duration_ms,
+        billed_ms,
+        init_ms,
+        memory_size_mb,
+        max_memory_used_mb,
+        function_arn,
+        logs,
+        runtime,
+    )

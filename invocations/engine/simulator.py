@@ -33,9 +33,9 @@ from .events import (
     Throttled,
 )
 from .executors import ExecutionReport, Executor, ModelledExecutor
-from .invocation import Attempt, Invocation
+from .invocation import Attempt, Invocation, new_attempt, new_invocation
 from .options import EngineOptions
-from .outcomes import InvokeResult, Outcome
+from .outcomes import InvokeResult, Outcome, invoke_result
 from .registry import Registry
 from .request_ids import random_request_ids
 from .routing import Route, Router, VersionTarget
@@ -147,7 +147,7 @@ class Engine:
         rid = self.new_request_id() if request_id is None else request_id
         self._start(
             route,
-            Attempt(
+            new_attempt(
                 request_id=rid,
                 payload=payload,
                 source=source,
@@ -258,7 +258,7 @@ class Engine:
                 g += 1
                 vt = route.pick(self._random)
                 now = self.clock.now()
-                attempt = Attempt(
+                attempt = new_attempt(
                     request_id=rid,
                     payload=request.payload,
                     source=request.source,
@@ -299,7 +299,7 @@ class Engine:
         rid = request.request_id or self.new_request_id()
         self._start(
             route,
-            Attempt(
+            new_attempt(
                 request_id=rid,
                 payload=request.payload,
                 source=request.source,
@@ -369,7 +369,9 @@ class Engine:
             counts = self.spillover_invocations
             counts[vt.function] = counts.get(vt.function, 0) + 1
         env.state = _BUSY
-        job = Invocation(attempt=attempt, route=route, target=vt, env=env, grant=grant, pc_key=pc_key, started_at=now)
+        job = new_invocation(
+            attempt=attempt, route=route, target=vt, env=env, grant=grant, pc_key=pc_key, started_at=now
+        )
         if job.cold:
             self._emit(ColdStartBegan(now, job.request_id, vt.function, vt.version, env.env_id, env.init_type))
         vt.executor.execute(job, self._executed)
@@ -409,7 +411,7 @@ class Engine:
         billed = int(billable)
         if billable - billed > 1e-6 or billed == 0:
             billed += 1
-        result = InvokeResult(
+        result = invoke_result(
             request_id=job.request_id,
             outcome=outcome,
             status_code=200,
@@ -452,7 +454,7 @@ class Engine:
         """A 429 throttle (`reason` set) or a simulated 500 ServiceException (`reason` None)."""
         rid, source, itype = attempt.request_id, attempt.source, attempt.invocation_type
         if reason is not None:
-            result = InvokeResult(
+            result = invoke_result(
                 request_id=rid,
                 outcome=Outcome.THROTTLED,
                 status_code=429,
@@ -465,7 +467,7 @@ class Engine:
                 Throttled(now, rid, route.function, route.qualifier, route.alias, vt.version, reason, source, itype)
             )
         else:
-            result = InvokeResult(
+            result = invoke_result(
                 request_id=rid,
                 outcome=Outcome.SERVICE_ERROR,
                 status_code=500,

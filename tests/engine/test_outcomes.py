@@ -114,3 +114,20 @@ def test_log_result_is_the_last_4kb_base64():
     r = InvokeResult("id", Outcome.SUCCESS, 200, "$LATEST", None, duration_ms=1, billed_ms=1, logs=("x" * 5000,))
     raw = base64.b64decode(r.log_result())
     assert len(raw) == 4096 and raw.endswith(b"Max Memory Used: 0 MB\t\n")
+
+
+def test_the_keyword_constructors_take_the_fields_in_order_with_their_defaults():
+    import dataclasses
+    import inspect
+
+    from invocations.engine.invocation import Attempt, new_attempt
+    from invocations.engine.outcomes import invoke_result
+
+    for cls, factory in ((InvokeResult, invoke_result), (Attempt, new_attempt)):
+        params = inspect.signature(factory).parameters.values()
+        fields = dataclasses.fields(cls)
+        assert [(p.name, p.default) for p in params] == [
+            (f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default) for f in fields
+        ]
+    kw = dict(request_id="r", outcome=Outcome.SUCCESS, status_code=200, executed_version="1", payload=[1], logs=("a",))
+    assert invoke_result(**kw) == InvokeResult(**kw)
