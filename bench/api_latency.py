@@ -138,7 +138,7 @@ def start_host(seconds: float) -> None:
     import redis
     from django.conf import settings
 
-    from invocations.runtime.host import LEASE
+    from invocations.runtime.host.lease import LEASE
     from invocations.tasks import host_run
 
     host_run.delay(max_seconds=seconds)
@@ -155,7 +155,7 @@ def stop_host() -> None:
     import redis
     from django.conf import settings
 
-    from invocations.runtime.host import LEASE
+    from invocations.runtime.host.lease import LEASE
     from invocations.tasks import STOP
 
     client = redis.Redis.from_url(settings.REDIS_URL)

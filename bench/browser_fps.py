@@ -52,10 +52,11 @@ def main() -> int:
     from django.core.management import call_command
     from playwright.sync_api import sync_playwright
 
-    from invocations.runtime.host import EngineHost
+    from invocations.runtime.host.wiring import build_host
     from invocations.runtime.shared_clock import SharedClock
     from invocations.runtime.traffic import TrafficStream, traffic_start, traffic_stop
     from invocations.services.demo import demo_seed
+    from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
 
     call_command("migrate", verbosity=0)
     client = redis.Redis.from_url(settings.REDIS_URL)
@@ -76,7 +77,7 @@ def main() -> int:
     stop = threading.Event()
 
     def host_loop() -> None:
-        host = EngineHost(client, seed=1)
+        host = build_host(client=client, config=DatabaseConfig(), reporter=DatabaseReporter(), seed=1)
         while not stop.is_set():
             host.run(0.5)
         host.close()

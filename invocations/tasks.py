@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import os
 import threading
-import uuid
 
 from celery import shared_task
 from celery.signals import worker_shutting_down
 from django.conf import settings
 
 from .runtime.connection import redis_client
-from .runtime.host import LEASE, EngineHost
+from .runtime.host.lease import LEASE, LEASE_SECONDS, HostLease
+from .runtime.host.wiring import build_host
 from .runtime.records import records_compact
 from .runtime.redis_store import reclaim_dead_holders
 from .runtime.shared_clock import SharedClock
+from .services.host_adapter import DatabaseConfig, DatabaseReporter
 
 log = logging.getLogger(__name__)
 
 _stopping = threading.Event()
 STOP = "lv:host:stop"  # set by a worker that is shutting down: its pool process running the host stops within 1 s
-
-LEASE_SECONDS = 5  # a host that stops renewing for this long is presumed dead
-# Renew only if we still hold it (atomic compare-and-expire): never extend a lease another host has taken.
-_RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end return 0"
-_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
 @worker_shutting_down.connect
@@ -43,27 +39,20 @@ def host_run(max_seconds: float | None = None) -> str:
     """Run the engine host while this worker holds the lease; exits when the lease is lost, the worker stops, or
     after `max_seconds` (tests). Unbounded by default: restarting the host would drop every warm environment."""
     client = redis_client()
-    holder = f"{os.getpid()}-{uuid.uuid4().hex}"
-    renew, release = client.register_script(_RENEW), client.register_script(_RELEASE)
-    if not client.set(LEASE, holder, nx=True, ex=LEASE_SECONDS):
-        return "another host holds the lease"
-    client.delete(STOP)
-    # Always a fresh host: another process may have run the simulation since this one last did.
-    engine_host = EngineHost(client)
-    try:
-        remaining = float("inf") if max_seconds is None else max_seconds
-        while remaining > 0 and not _stopping.is_set():
-            engine_host.run(min(1.0, remaining), drain=False)  # records are written behind, never waited for
-            remaining -= 1.0
-            if client.exists(STOP):
-                break
-            if not renew(keys=[LEASE], args=[holder, LEASE_SECONDS]):
-                log.warning("engine host lost its lease; stopping")
-                break
-    finally:
-        engine_host.close()
-        release(keys=[LEASE], args=[holder])
+    with HostLease(client) as lease:
+        if not lease.held:
+            return "another host holds the lease"
+        client.delete(STOP)
+        # Always a fresh host: another process may have run the simulation since this one last did.
+        host = build_host(client=client, config=DatabaseConfig(), reporter=DatabaseReporter())
+        with contextlib.closing(host):
+            # Records are written behind, never waited for; once a second: stop asked for? lease still ours?
+            host.run(max_seconds, drain=False, keep_running=lambda: not _stop_asked(client) and lease.renew())
     return "stopped"
+
+
+def _stop_asked(client) -> bool:
+    return _stopping.is_set() or bool(client.exists(STOP))
 
 
 @shared_task(ignore_result=True)

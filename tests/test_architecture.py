@@ -109,14 +109,6 @@ ALLOWED: dict[str, set[str]] = {
 # Layers whose imports from outside the project must be the standard library's only.
 PURE = {"core", "engine", "rules"}
 
-# Arrows the engine-host split (issue 12, the other half) removes: runtime → services and runtime → selectors.
-# Each pair must still exist; once the split is merged this test fails until the pair is deleted from here.
-PENDING_HOST_SPLIT: set[tuple[str, str]] = {
-    ("invocations/runtime/host.py", "invocations.services"),
-    ("invocations/runtime/reporting.py", "invocations.services"),
-    ("invocations/runtime/snapshot.py", "invocations.selectors"),
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -219,10 +211,9 @@ def layer_of(module: str, layers: dict[str, str]) -> str | None:
 @dataclass
 class Findings:
     unplaced: list[str]  # modules no layer covers
-    bad_arrows: list[Import]  # arrows outside the allowed table (pending ones left out)
+    bad_arrows: list[Import]  # arrows outside the allowed table
     impure: list[Import]  # a pure layer importing something outside the standard library
     cycles: list[list[str]]  # module-level import cycles inside one folder
-    pending_seen: set[tuple[str, str]]  # the pending pairs that were found
 
     def report(self) -> str:
         lines = [f"module in no layer: {m}" for m in self.unplaced]
@@ -239,7 +230,6 @@ def check(
     layers: dict[str, str] = LAYERS,
     allowed: dict[str, set[str]] = ALLOWED,
     pure: set[str] = PURE,
-    pending: set[tuple[str, str]] = frozenset(),
 ) -> Findings:
     known = modules_under(root, packages)
     # One arrow per (line, target): `from x import a, b` of one module is one arrow.
@@ -250,7 +240,6 @@ def check(
         bad_arrows=[],
         impure=[],
         cycles=_cycles_inside_folders(arrows, known),
-        pending_seen=set(),
     )
     for arrow in arrows:
         source_layer = layer_of(arrow.source, layers)
@@ -263,11 +252,7 @@ def check(
         target_layer = layer_of(arrow.target, layers)
         if target_layer in allowed[source_layer]:
             continue
-        pair = (arrow.path, arrow.target)
-        if pair in pending:
-            findings.pending_seen.add(pair)
-        else:
-            findings.bad_arrows.append(arrow)
+        findings.bad_arrows.append(arrow)
     return findings
 
 
@@ -326,18 +311,12 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_every_arrow_of_the_tree_is_in_the_allowed_table():
-    findings = check(pending=PENDING_HOST_SPLIT)
+    findings = check()
     print(findings.report())
     assert not findings.unplaced, findings.report()
     assert not findings.bad_arrows, findings.report()
     assert not findings.impure, findings.report()
     assert not findings.cycles, findings.report()
-
-
-def test_every_pending_host_split_arrow_still_exists():
-    # Once the engine-host split is merged these arrows are gone: delete them from PENDING_HOST_SPLIT.
-    gone = PENDING_HOST_SPLIT - check(pending=PENDING_HOST_SPLIT).pending_seen
-    assert not gone, f"no longer imported, delete from PENDING_HOST_SPLIT: {sorted(gone)}"
 
 
 # --- the checker itself, on a planted package -------------------------------------------------------------------
@@ -430,11 +409,3 @@ def test_the_checker_catches_a_module_level_cycle_inside_a_folder_only(tmp_path)
     }
     _plant(tmp_path, CLEAN_PACKAGE | cycle)
     assert _check_planted(tmp_path).cycles == [["app.engine.a", "app.engine.b"]]
-
-
-def test_the_checker_lists_the_pending_pairs_it_saw_and_holds_no_other(tmp_path):
-    _plant(tmp_path, CLEAN_PACKAGE | {"app/runtime/host.py": "from ..services import writes\n"})
-    pending = {("app/runtime/host.py", "app.services.writes"), ("app/runtime/gone.py", "app.services.writes")}
-    findings = _check_planted(tmp_path, pending=pending)
-    assert findings.bad_arrows == []
-    assert findings.pending_seen == {("app/runtime/host.py", "app.services.writes")}

@@ -21,7 +21,8 @@ from .connection import CONFIG_VERSION, INBOX, inbox_entry, inbox_push, read_con
 from .shared_clock import KEY as CLOCK_KEY
 
 REPLY_PREFIX = "lv:reply:"
-# Published with every sync invoke: the host's idle wait returns at once instead of at its next poll (host.py).
+# Published with every sync invoke: the host's idle wait returns at once instead of at its next poll
+# (EngineHost._idle in host/__init__.py).
 WAKE_CHANNEL = "lv:inbox:wake"
 REPLY_TTL_S = 120
 NO_HOST_MESSAGE = "The simulator's engine host is not running (start it with `make run`)."
@@ -44,7 +45,7 @@ class SyncInvokeResult:
 def invoke_request(
     invocation_type: str, target: str, payload: Any, *, source: str, reply: str | None = None, **fields: Any
 ) -> dict[str, Any]:
-    """The inbox request the host reads (host._inbox_request); `fields` are extra members it understands."""
+    """The inbox request the host reads (InboxReader.parse); `fields` are extra members it understands."""
     request = {"op": "invoke", "type": invocation_type, "target": target, "payload": payload, "source": source}
     if reply:
         request["reply"] = reply

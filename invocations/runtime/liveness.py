@@ -8,7 +8,8 @@ import redis
 from django.conf import settings
 
 from .connection import redis_client
-from .host import LEASE, SANDBOX_WARNING
+from .host.lease import LEASE
+from .host.wiring import SANDBOX_WARNING
 
 
 def redacted(url: str) -> str:

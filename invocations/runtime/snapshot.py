@@ -7,54 +7,22 @@ from typing import Any
 
 import redis
 
-from .. import selectors
-from ..models import Function
 from . import dropped_events, gauges, totals
 from .connection import redis_client
+from .ports import ConfigSource
 from .redis_store import RedisAsyncQueue
 from .traffic import traffic_list
-
-
-def function_summary(function: Function) -> dict[str, Any]:
-    """One function as the diagram draws it: versions, aliases with their configured weights, reserved concurrency."""
-    return {
-        "name": function.name,
-        "arn": function.arn,
-        "code_kind": function.code_kind,
-        "reserved_concurrency": function.reserved_concurrency,
-        "versions": ["$LATEST", *(str(v.number) for v in selectors.version_list(function=function))],
-        "aliases": [
-            {
-                "name": alias.name,
-                "function_version": alias.function_version,
-                "additional_version_weights": alias.additional_version_weights,
-            }
-            for alias in selectors.alias_list(function=function)
-        ],
-    }
-
 
 PENDING_SCAN = 200  # waiting async events looked at for a function's pending retries (the latest due)
 
 
-def live_snapshot(function: str | None = None) -> dict[str, Any]:
-    """The account, or one function, as it is now (configuration from the database)."""
-    account = selectors.account_settings_get()
-    functions = selectors.function_list()
-    if function is not None:
-        functions = functions.filter(name=function)
+def live_snapshot(function: str | None = None, *, config: ConfigSource) -> dict[str, Any]:
+    """The account, or one function, as it is now (configuration from `config`, live state from Redis)."""
     return {
         "function": function,
         "generated_at": time.time(),
-        "account": {
-            "region": account.region,
-            "account_id": account.account_id,
-            "concurrency_limit": account.concurrency_limit,
-            "unreserved_minimum": account.unreserved_minimum,
-            "clock_factor": account.clock_factor,
-            "clock_paused": account.clock_paused,
-        },
-        "functions": [function_summary(fn) for fn in functions],
+        "account": config.account_summary(),
+        "functions": config.function_summaries(function),
         **_live(function),
     }
 

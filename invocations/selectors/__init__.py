@@ -164,6 +164,25 @@ def version_list(*, function: Function) -> QuerySet[Version]:
     return function.versions.defer("code_archive").order_by("number")
 
 
+def function_summary(function: Function) -> dict:
+    """One function as the diagram draws it: versions, aliases with their configured weights, reserved concurrency."""
+    return {
+        "name": function.name,
+        "arn": function.arn,
+        "code_kind": function.code_kind,
+        "reserved_concurrency": function.reserved_concurrency,
+        "versions": [LATEST, *(str(v.number) for v in version_list(function=function))],
+        "aliases": [
+            {
+                "name": alias.name,
+                "function_version": alias.function_version,
+                "additional_version_weights": alias.additional_version_weights,
+            }
+            for alias in alias_list(function=function)
+        ],
+    }
+
+
 def function_concurrency_get(*, function: Function) -> int | None:
     """ReservedConcurrentExecutions, or None when none is reserved."""
     return Function.objects.select_related("concurrency").get(pk=function.pk).reserved_concurrency

@@ -21,7 +21,6 @@ from ..models import (
     TopicSubscription,
 )
 from ..runtime.connection import redis_client
-from ..runtime.snapshot import function_summary
 from ..runtime.targets import outbox
 
 LOG_LIMIT = 40
@@ -29,12 +28,12 @@ LOG_LIMIT = 40
 
 def function_summaries() -> list[dict[str, Any]]:
     """Every function as the account page lists it (name, versions, aliases, concurrency settings)."""
-    return [function_summary(function) for function in selectors.function_list()]
+    return [selectors.function_summary(function) for function in selectors.function_list()]
 
 
 def function_topology(function: Function) -> dict[str, Any]:
     """Invokers, aliases, versions, concurrency settings and destinations of one function (from the database)."""
-    summary = function_summary(function)
+    summary = selectors.function_summary(function)
     stages = [
         {"api": stage.rest_api.name, "stage": stage.name, "qualifier": stage.alias_name or ""}
         for stage in ApiStage.objects.filter(rest_api__function=function).select_related("rest_api")

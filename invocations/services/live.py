@@ -6,6 +6,7 @@ from typing import Any
 
 from ..runtime.publisher import ACCOUNT_GROUP, function_group
 from ..runtime.snapshot import live_snapshot as _snapshot
+from .host_adapter import DatabaseConfig
 
 
 def live_group(function: str | None) -> str:
@@ -13,6 +14,6 @@ def live_group(function: str | None) -> str:
     return function_group(function) if function else ACCOUNT_GROUP
 
 
-def live_snapshot(function: str | None) -> dict[str, Any]:
+def live_snapshot(function: str | None = None) -> dict[str, Any]:
     """Configuration, gauges and pending retries now, sent before the first live frame."""
-    return _snapshot(function)
+    return _snapshot(function, config=DatabaseConfig())

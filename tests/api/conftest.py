@@ -255,7 +255,7 @@ def checkout(client):
 
 @pytest.fixture
 def engine_host(redis_client):
-    """The engine host (invocations.runtime.host.EngineHost) running in a background thread for the test's duration:
+    """The engine host (runtime.host.wiring.build_host) running in a background thread for the test's duration:
     it reads the database and Redis, takes the API's invocations from the inbox and answers their reply keys."""
     import threading
 
@@ -263,16 +263,19 @@ def engine_host(redis_client):
     from django.conf import settings as django_settings
     from django.db import connections
 
-    from invocations.runtime.host import EngineHost
+    from invocations.runtime.host.wiring import build_host
     from invocations.runtime.publisher import Publisher
+    from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
 
     stop, ready = threading.Event(), threading.Event()
     failures: list[BaseException] = []
 
     def run() -> None:
         try:
-            host = EngineHost(
-                redis_lib.Redis.from_url(django_settings.REDIS_URL),
+            host = build_host(
+                client=redis_lib.Redis.from_url(django_settings.REDIS_URL),
+                config=DatabaseConfig(),
+                reporter=DatabaseReporter(),
                 publisher=Publisher(channel_layer=_NullLayer()),
                 seed=7,
             )

@@ -15,7 +15,7 @@ import pytest
 
 from invocations.models import InvocationRecord
 from invocations.runtime import record_journal
-from invocations.runtime.host import LEASE
+from invocations.runtime.host.lease import LEASE
 from invocations.runtime.redis_store import RedisAsyncQueue, RedisQueueStore, reclaim_dead_holders
 from invocations.runtime.shared_clock import SharedClock
 from invocations.services import queue_create

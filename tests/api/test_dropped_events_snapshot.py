@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from invocations.runtime.snapshot import live_snapshot
 from invocations.services import queue_create
+from invocations.services.live import live_snapshot
 
 from .conftest import create_modelled
 

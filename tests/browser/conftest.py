@@ -110,11 +110,12 @@ class HostThread:
     def _run(self) -> None:
         from django.db import connection
 
-        from invocations.runtime.host import EngineHost
+        from invocations.runtime.host.wiring import build_host
+        from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
 
         host = None
         try:
-            host = EngineHost(self.client, seed=7)
+            host = build_host(client=self.client, config=DatabaseConfig(), reporter=DatabaseReporter(), seed=7)
             while not self.stop_event.is_set():
                 host.run(0.2)
         except BaseException as error:  # reported by the fixture

@@ -8,7 +8,7 @@ import pytest
 from invocations.engine.events import AsyncEventDropped, DeliveredToDLQ, DestinationDelivered
 from invocations.runtime import dropped_events, totals
 from invocations.runtime.frames import FrameAggregator
-from invocations.runtime.snapshot import live_snapshot
+from invocations.services.live import live_snapshot
 
 DLQ = "arn:aws:sqs:us-east-1:123456789012:thumbnails-dlq"
 FAILURES = "arn:aws:sns:us-east-1:123456789012:thumbnail-failures"

@@ -8,11 +8,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from invocations.models import InvocationRecord
-from invocations.runtime.host import LEASE, EngineHost
+from invocations.runtime.host.lease import LEASE
+from invocations.runtime.host.wiring import build_host
 from invocations.runtime.publisher import Publisher
 from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.traffic import BURSTS
 from invocations.services import event_source_mapping_create, function_create, queue_create
+from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
 
 from .test_host import CollectingLayer
 
@@ -31,7 +33,13 @@ def host(redis_client, jobs):
     SharedClock(redis_client).set_speed(1.0)
     redis_client.set(LEASE, "a-running-host", ex=60)  # the traffic command acts only while an engine host runs
     layer = CollectingLayer()
-    engine_host = EngineHost(redis_client, publisher=Publisher(channel_layer=layer), seed=5)
+    engine_host = build_host(
+        client=redis_client,
+        config=DatabaseConfig(),
+        reporter=DatabaseReporter(),
+        publisher=Publisher(channel_layer=layer),
+        seed=5,
+    )
     engine_host.layer = layer
     yield engine_host
     engine_host.close()

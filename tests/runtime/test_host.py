@@ -7,12 +7,13 @@ import pytest
 
 from invocations.models import Function, InvocationRecord
 from invocations.runtime.connection import inbox_push
-from invocations.runtime.host import EngineHost
+from invocations.runtime.host.wiring import build_host
 from invocations.runtime.publisher import Publisher
 from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.traffic import TrafficStream, traffic_burst, traffic_start, traffic_stop
 from invocations.services import function_concurrency_put
 from invocations.services.demo import demo_seed
+from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +33,13 @@ def host(redis_client):
     demo_seed()
     SharedClock(redis_client).set_speed(1.0)
     layer = CollectingLayer()
-    engine_host = EngineHost(redis_client, publisher=Publisher(channel_layer=layer), seed=11)
+    engine_host = build_host(
+        client=redis_client,
+        config=DatabaseConfig(),
+        reporter=DatabaseReporter(),
+        publisher=Publisher(channel_layer=layer),
+        seed=11,
+    )
     engine_host.layer = layer
     yield engine_host
     engine_host.close()
@@ -92,7 +99,7 @@ def test_frames_carry_gauges_and_the_snapshot_keeps_the_latest(host, redis_clien
     (clicks,) = [m for m in gauges["mappings"].values() if m["source"].endswith("stream/clickstream")]
     assert sorted(clicks["shards"]) == ["shardId-000000000000", "shardId-000000000001"]
     assert not any(shard["blocked"] for shard in clicks["shards"].values())
-    snapshot = live_snapshot("checkout")
+    snapshot = live_snapshot("checkout", config=DatabaseConfig())
     assert snapshot["gauges"]["account"]["limit"] == 1000
     assert "mappings" in snapshot["gauges"]
 
@@ -212,7 +219,13 @@ def test_frames_still_go_out_while_the_channel_layer_is_slow_and_the_host_keeps_
     demo_seed()
     SharedClock(redis_client).set_speed(1.0)
     layer = SlowLayer()
-    engine_host = EngineHost(redis_client, publisher=Publisher(channel_layer=layer), seed=11)
+    engine_host = build_host(
+        client=redis_client,
+        config=DatabaseConfig(),
+        reporter=DatabaseReporter(),
+        publisher=Publisher(channel_layer=layer),
+        seed=11,
+    )
     try:
         traffic_start(redis_client, TrafficStream("steady", "checkout:prod", rate=400))
         steps, started = 0, time.monotonic()

@@ -6,7 +6,7 @@ import pytest
 
 from invocations.models import InvocationRecord
 from invocations.runtime.connection import inbox_push
-from invocations.runtime.host import EngineHost
+from invocations.runtime.host.wiring import build_host
 from invocations.runtime.publisher import Publisher
 from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.targets import outbox
@@ -18,6 +18,7 @@ from invocations.services import (
     topic_create,
     topic_subscription_create,
 )
+from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
 from invocations.services.sources_live import event_bus_put_event, topic_publish
 
 from .test_host import CollectingLayer
@@ -32,7 +33,13 @@ FAILURE = "Lambda Function Invocation Result - Failure"
 @pytest.fixture
 def host(redis_client):
     SharedClock(redis_client).set_speed(20.0)
-    engine_host = EngineHost(redis_client, publisher=Publisher(channel_layer=CollectingLayer()), seed=5)
+    engine_host = build_host(
+        client=redis_client,
+        config=DatabaseConfig(),
+        reporter=DatabaseReporter(),
+        publisher=Publisher(channel_layer=CollectingLayer()),
+        seed=5,
+    )
     yield engine_host
     engine_host.close()
 

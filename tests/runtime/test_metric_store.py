@@ -11,7 +11,7 @@ from invocations.engine.events import InvocationCompleted, InvocationType
 from invocations.engine.metrics.series import series_key
 from invocations.engine.outcomes import InvokeResult, Outcome
 from invocations.models import InvocationRecord
-from invocations.runtime.host import EngineHost
+from invocations.runtime.host.wiring import build_host
 from invocations.runtime.metrics.keys import minute_key, second_key
 from invocations.runtime.metrics.reader import MetricReader, Query
 from invocations.runtime.metrics.writer import MetricWriter
@@ -19,6 +19,7 @@ from invocations.runtime.publisher import Publisher
 from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.traffic import TrafficStream, traffic_start, traffic_stop
 from invocations.services.demo import demo_seed
+from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
 
 
 class DroppingLayer:
@@ -69,7 +70,13 @@ def test_seconds_roll_up_into_minutes_and_old_minutes_are_read_from_the_rollups(
 def test_the_host_writes_its_invocations_metrics_once_a_second_is_over(redis_client):
     demo_seed()
     SharedClock(redis_client).set_speed(1.0)
-    host = EngineHost(redis_client, publisher=Publisher(channel_layer=DroppingLayer()), seed=3)
+    host = build_host(
+        client=redis_client,
+        config=DatabaseConfig(),
+        reporter=DatabaseReporter(),
+        publisher=Publisher(channel_layer=DroppingLayer()),
+        seed=3,
+    )
     try:
         traffic_start(redis_client, TrafficStream("steady", "checkout:prod", rate=200))
         host.run(2.5)

@@ -12,7 +12,7 @@ from invocations.engine.profile import BehaviourProfile
 from invocations.engine.registry import Registry
 from invocations.engine.simulator import Engine, InvokeRequest
 from invocations.models import InvocationMinute, InvocationRecord
-from invocations.runtime.host import Fanout
+from invocations.runtime.host.wiring import Fanout
 from invocations.runtime.records import COLUMNS, RecordBuffer, records_compact, records_summary
 
 pytestmark = pytest.mark.django_db

@@ -15,13 +15,14 @@ import pytest
 import redis
 
 from invocations.runtime.connection import inbox_push
-from invocations.runtime.host import EngineHost
+from invocations.runtime.host.wiring import build_host
 from invocations.runtime.persistence import persistence_warning, redis_persistence
 from invocations.runtime.publisher import Publisher
 from invocations.runtime.redis_store import RedisAsyncQueue, RedisQueueStore
 from invocations.runtime.redis_store.async_codec import item_from_json
 from invocations.runtime.shared_clock import SharedClock
 from invocations.services import event_invoke_config_put, function_concurrency_put, function_create, queue_create
+from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import run  # noqa: E402
@@ -100,7 +101,13 @@ def test_a_redis_killed_and_restarted_with_make_runs_persistence_loses_no_accept
     inbox_push(
         [{"op": "invoke", "type": "Event", "target": "backlog", "payload": {"n": n}} for n in range(EVENTS)], client
     )
-    host = EngineHost(client, publisher=Publisher(channel_layer=_NullLayer()), seed=3)
+    host = build_host(
+        client=client,
+        config=DatabaseConfig(),
+        reporter=DatabaseReporter(),
+        publisher=Publisher(channel_layer=_NullLayer()),
+        seed=3,
+    )
     try:
         host.run(1.5)  # the inbox is taken into the async queue; about ten events at a time run
     finally:

@@ -3,8 +3,9 @@ the sandbox fails closed and says so)."""
 
 import pytest
 
-from invocations.runtime.host import SANDBOX_WARNING, EngineHost
+from invocations.runtime.host.wiring import SANDBOX_WARNING, build_host
 from invocations.runtime.publisher import Publisher
+from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
 from invocations.templatetags import durability
 from tests.runtime.test_host import CollectingLayer
 
@@ -18,7 +19,13 @@ REFUSED = (
 
 def test_the_host_publishes_its_sandbox_warning_and_clears_a_stale_one(redis_client, caplog):
     redis_client.set(SANDBOX_WARNING, "left by a host that could not jail its handlers")
-    host = EngineHost(redis_client, publisher=Publisher(channel_layer=CollectingLayer()), seed=1)
+    host = build_host(
+        client=redis_client,
+        config=DatabaseConfig(),
+        reporter=DatabaseReporter(),
+        publisher=Publisher(channel_layer=CollectingLayer()),
+        seed=1,
+    )
     try:
         sandbox = host.python.sandbox
         published = redis_client.get(SANDBOX_WARNING)

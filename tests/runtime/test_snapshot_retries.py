@@ -7,6 +7,7 @@ from invocations.engine.async_invoke import AsyncItem
 from invocations.engine.outcomes import InvokeResult, Outcome
 from invocations.runtime.redis_store import RedisAsyncQueue
 from invocations.runtime.snapshot import live_snapshot, pending_retries
+from invocations.services.host_adapter import DatabaseConfig
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,8 @@ def test_only_a_function_snapshot_carries_them(redis_client):
 
     demo_seed()
     RedisAsyncQueue(redis_client).push(item("error-once", attempts=1), 160.0)
-    assert [f["request_id"] for f in live_snapshot("thumbnailer")["pending_retries"]] == ["error-once"]
-    assert live_snapshot("checkout")["pending_retries"] == []
-    assert live_snapshot()["pending_retries"] == []
+    assert [f["request_id"] for f in live_snapshot("thumbnailer", config=DatabaseConfig())["pending_retries"]] == [
+        "error-once"
+    ]
+    assert live_snapshot("checkout", config=DatabaseConfig())["pending_retries"] == []
+    assert live_snapshot(config=DatabaseConfig())["pending_retries"] == []

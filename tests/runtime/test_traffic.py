@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from invocations.errors import InvalidParameterValueException, ResourceNotFoundException
-from invocations.runtime.host import LEASE
+from invocations.runtime.host.lease import LEASE
 from invocations.runtime.traffic import BURSTS, SHED, TrafficRunner, TrafficStream, traffic_burst, traffic_list
 from invocations.services.demo import demo_seed
 from invocations.services.traffic import traffic_burst_send, traffic_stream_start

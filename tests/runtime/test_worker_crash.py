@@ -5,7 +5,7 @@ import json
 import pytest
 
 from invocations.runtime.connection import inbox_push
-from invocations.runtime.host import LEASE
+from invocations.runtime.host.lease import LEASE
 from invocations.runtime.redis_store import RedisAsyncQueue
 from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.targets import outbox

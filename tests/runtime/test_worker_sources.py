@@ -5,7 +5,7 @@ import json
 import pytest
 
 from invocations.models import EventSourceMapping, InvocationRecord, MappingState, ProvisionedConcurrencyConfig
-from invocations.runtime.host import LEASE
+from invocations.runtime.host.lease import LEASE
 from invocations.runtime.redis_store import RedisQueueStore, RedisStreamStore
 from invocations.runtime.shared_clock import SharedClock
 from invocations.services import (

@@ -12,7 +12,7 @@ Threads. The engine is single-threaded and `done` must run on its loop, so:
 - the I/O thread spawns processes, writes requests, reads replies and output, and kills on timeouts;
 - poll() runs on the host's loop: it calls `done` for every finished job. Call it every step.
 
-Host wiring (invocations/runtime/host.py):
+Host wiring (invocations/runtime/host/wiring.py):
     python = PythonExecutor(max_processes=N, policy=SandboxPolicy(private_paths=(str(settings.VAR_DIR),)))
     Engine(..., sink=Fanout(publisher, records, provisioned, python), executors={"python": python})
     every step:   work += python.poll()          (calls `done` for finished jobs, on the host's thread)
