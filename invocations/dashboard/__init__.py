@@ -1,1 +1,1 @@
-"""The live dashboard: page views, staff-only JSON controls and the read models the diagram draws."""
+"""The live dashboard: page views' JSON endpoints (staff-only controls, public reads), their forms and chart history."""

@@ -1,0 +1,1 @@
+"""Template tags: the top bar's warnings (durability.py)."""
