@@ -7,7 +7,7 @@ retries the same records (bisecting if asked) until success, MaximumRetryAttempt
 so nothing behind them moves: the shard is blocked. The shard's checkpoint is the lowest lane cursor.
 
 Approximations: retries after a function error wait one poll interval (1 s Kinesis, 0.25 s DynamoDB), throttles
-back off 1 s doubling to 60 s; AWS documents neither delay. Records past retention are dropped quietly
+back off as lane.py says; AWS documents neither delay. Records past retention are dropped quietly
 (RecordsSkipped reason Expired). Resharding is not modelled. TumblingWindowInSeconds is validated, not simulated.
 """
 
@@ -32,14 +32,13 @@ from .events import (
     ShardBlocked,
     ShardUnblocked,
 )
-from .invoker import Timer
 from .kinds import LIMITS, MAX_BATCH_BYTES, SourceKind
+from .lane import BatchingWindow, Lane
 from .on_failure import RECORD_AGE_EXCEEDED, RETRY_ATTEMPTS_EXHAUSTED, stream_failure_record
 from .payloads import dynamodb_record, filter_view, kafka_event, kinesis_record
-from .responses import Verdict, judge
+from .responses import BatchResult, Verdict, judge
 from .stream_store import StreamRecord, StreamStore
 
-MAX_THROTTLE_BACKOFF = 60.0
 _READ_CHUNK = 1000
 
 
@@ -53,19 +52,17 @@ class _Piece:
     last_result: InvokeResult | None = None
 
 
-@dataclass(slots=True, eq=False)
-class _Lane:
+@dataclass(slots=True, eq=False, kw_only=True)
+class _Lane(Lane):
+    """One of a shard's ParallelizationFactor lanes: works one batch at a time, blocking on its failures."""
+
     shard_id: str
     index: int
     cursor: int  # every record of this lane with seq <= cursor is done
     pieces: list[_Piece] = field(default_factory=list)
     batch_end: int = -1  # cursor once the current batch is done (includes records skipped by the scan)
-    in_flight: object | None = None  # token of the invocation we wait for
     blocked: bool = False
-    window_opened: float | None = None
-    throttle_backoff: float = 0.0
     iterator_age: float = 0.0
-    timer: Timer | None = None
 
 
 class StreamPoller:
@@ -94,7 +91,14 @@ class StreamPoller:
         for shard_id in self.store.shard_ids(self.spec.source_arn):
             cursor = self._initial_cursor(shard_id)
             for index in range(factor):
-                lane = _Lane(shard_id, index, cursor)
+                lane = _Lane(
+                    shard_id=shard_id,
+                    index=index,
+                    cursor=cursor,
+                    clock=self.ctx.clock,
+                    on_tick=self._tick,
+                    window=BatchingWindow(self.settings.batching_window),
+                )
                 self._lanes.append(lane)
                 self._wake(lane, 0.0)
 
@@ -102,9 +106,7 @@ class StreamPoller:
         """Disable: no new batches; a batch in flight finishes and is checkpointed, nothing is retried after."""
         self.running = False
         for lane in self._lanes:
-            if lane.timer is not None:
-                lane.timer.cancel()
-                lane.timer = None
+            lane.sleep()
 
     def iterator_age(self, shard_id: str | None = None) -> float:
         """IteratorAge (seconds): age of the last record of the latest batch, worst lane of `shard_id` or any."""
@@ -137,15 +139,11 @@ class StreamPoller:
         return cursor
 
     def _wake(self, lane: _Lane, delay: float) -> None:
-        if not self.running:
-            return
-        if lane.timer is not None:
-            lane.timer.cancel()
-        lane.timer = self.ctx.clock.schedule(delay, partial(self._tick, lane))
+        if self.running:
+            lane.wake(delay)
 
     def _tick(self, lane: _Lane) -> None:
-        lane.timer = None
-        if not self.running or lane not in self._lanes or lane.in_flight is not None:
+        if not self.running or lane not in self._lanes or lane.busy:
             return
         if lane.pieces:
             self._invoke_head(lane)
@@ -156,22 +154,26 @@ class StreamPoller:
         now = self.ctx.clock.now()
         records, scanned_to, skipped, full = self._assemble(lane, now)
         if not records:
-            if scanned_to > lane.cursor:
-                lane.cursor = scanned_to
-                self._save_checkpoint(lane.shard_id)
-            if skipped:
-                self._emit(RecordsSkipped(now, self.spec.uuid, lane.shard_id, skipped, "Filtered"))
-            self._wake(lane, self.poll_interval)
+            self._nothing_to_read(lane, scanned_to, skipped, now)
             return
-        window = self.settings.batching_window
-        if not full and window > 0:
-            if lane.window_opened is None:
-                lane.window_opened = now
-            remaining = lane.window_opened + window - now
-            if remaining > 1e-9:
-                self._wake(lane, min(remaining, self.poll_interval))
-                return
-        lane.window_opened = None
+        wait = lane.window.left(now, full=full)
+        if wait:
+            self._wake(lane, min(wait, self.poll_interval))
+            return
+        lane.window.close()
+        self._batch_read(lane, records, scanned_to, skipped, now)
+
+    def _nothing_to_read(self, lane: _Lane, scanned_to: int, skipped: int, now: float) -> None:
+        """Every record scanned was filtered out or belongs to another lane: move past them, poll again later."""
+        if scanned_to > lane.cursor:
+            lane.cursor = scanned_to
+            self._save_checkpoint(lane.shard_id)
+        if skipped:
+            self._emit(RecordsSkipped(now, self.spec.uuid, lane.shard_id, skipped, "Filtered"))
+        self._wake(lane, self.poll_interval)
+
+    def _batch_read(self, lane: _Lane, records: list[StreamRecord], scanned_to: int, skipped: int, now: float) -> None:
+        """A batch closed (full, window over or 6 MB): it becomes the lane's work until it is done."""
         if skipped:
             self._emit(RecordsSkipped(now, self.spec.uuid, lane.shard_id, skipped, "Filtered"))
         lane.pieces = [_Piece(records)]
@@ -232,28 +234,12 @@ class StreamPoller:
     def _invoke_head(self, lane: _Lane) -> None:
         now = self.ctx.clock.now()
         piece = lane.pieces[0]
-        expired = _prefix(piece.records, lambda r: r.arrival < now - self.stream.retention)
-        if expired:
-            self._emit(RecordsSkipped(now, self.spec.uuid, lane.shard_id, expired, "Expired"))
-            lane.cursor = max(lane.cursor, piece.records[expired - 1].seq)
-            del piece.records[:expired]
-            if not piece.records:
-                self._piece_done(lane, "RecordsExpired")
-                return
-        max_age = self.settings.maximum_record_age
-        if max_age >= 0:
-            aged = _prefix(piece.records, lambda r: now - r.arrival > max_age)
-            if aged:
-                self._discard(lane, piece, piece.records[:aged], RECORD_AGE_EXCEEDED, piece.invokes, None)
-                del piece.records[:aged]
-                if not piece.records:
-                    self._piece_done(lane, RECORD_AGE_EXCEEDED)
-                    return
+        if self._drop_expired(lane, piece, now) or self._drop_aged(lane, piece, now):
+            return
         ids = tuple(r.sequence_number for r in piece.records)
         lane.iterator_age = now - piece.records[-1].arrival
         self._emit(BatchInvoked(now, self.spec.uuid, lane.shard_id, ids, piece.invokes + 1, lane.iterator_age))
-        token = object()
-        lane.in_flight = token
+        token = lane.send()
         self.ctx.invoker.invoke_sync(
             self.spec.function,
             self._payload(piece.records),
@@ -261,60 +247,116 @@ class StreamPoller:
             on_complete=partial(self._on_result, lane, piece, token),
         )
 
+    def _drop_expired(self, lane: _Lane, piece: _Piece, now: float) -> bool:
+        """Skip the head records past the stream's retention; True if that emptied the piece."""
+        expired = _prefix(piece.records, lambda r: r.arrival < now - self.stream.retention)
+        if not expired:
+            return False
+        self._emit(RecordsSkipped(now, self.spec.uuid, lane.shard_id, expired, "Expired"))
+        lane.cursor = max(lane.cursor, piece.records[expired - 1].seq)
+        del piece.records[:expired]
+        if piece.records:
+            return False
+        self._piece_done(lane, "RecordsExpired")
+        return True
+
+    def _drop_aged(self, lane: _Lane, piece: _Piece, now: float) -> bool:
+        """Discard the head records older than MaximumRecordAgeInSeconds; True if that emptied the piece."""
+        max_age = self.settings.maximum_record_age
+        if max_age < 0:
+            return False
+        aged = _prefix(piece.records, lambda r: now - r.arrival > max_age)
+        if not aged:
+            return False
+        self._discard(lane, piece, piece.records[:aged], RECORD_AGE_EXCEEDED, piece.invokes, None)
+        del piece.records[:aged]
+        if piece.records:
+            return False
+        self._piece_done(lane, RECORD_AGE_EXCEEDED)
+        return True
+
+    # --- results -----------------------------------------------------------------------------------------------
+
     def _on_result(self, lane: _Lane, piece: _Piece, token: object, result: InvokeResult) -> None:
-        if lane.in_flight is not token:
+        if not lane.settle(token):
             return  # a stale completion (the mapping was restarted meanwhile)
-        lane.in_flight = None
         now = self.ctx.clock.now()
         ids = [r.sequence_number for r in piece.records]
         verdict = judge(result, ids, report_batch_item_failures=self.settings.report_batch_item_failures)
         if verdict.verdict is Verdict.NOT_INVOKED:
-            # Throttles and service errors retry without consuming MaximumRetryAttempts (semantics §3).
-            lane.throttle_backoff = min(MAX_THROTTLE_BACKOFF, max(1.0, lane.throttle_backoff * 2))
-            self._emit(BatchFailed(now, self.spec.uuid, lane.shard_id, verdict.reason, verdict.failed_ids))
-            self._emit(BatchRetried(now, self.spec.uuid, lane.shard_id, piece.retries, lane.throttle_backoff))
-            self._wake(lane, lane.throttle_backoff)
+            self._throttled(lane, piece, verdict, now)
             return
-        lane.throttle_backoff = 0.0
+        lane.backoff.reset()
         piece.invokes += 1
         piece.last_result = result
         if verdict.verdict is Verdict.SUCCESS:
             self._emit(BatchSucceeded(now, self.spec.uuid, lane.shard_id, len(piece.records)))
             self._piece_done(lane, "Succeeded")
-            return
+        else:
+            self._failed(lane, piece, verdict, result, now)
+
+    def _throttled(self, lane: _Lane, piece: _Piece, verdict: BatchResult, now: float) -> None:
+        """Throttles and service errors retry after the backoff without consuming MaximumRetryAttempts (§3)."""
+        delay = lane.backoff.grow()
         self._emit(BatchFailed(now, self.spec.uuid, lane.shard_id, verdict.reason, verdict.failed_ids))
-        if not lane.blocked:
-            lane.blocked = True
-            first_failed = next(r for r in piece.records if r.sequence_number == verdict.failed_ids[0])
-            self._emit(ShardBlocked(now, self.spec.uuid, lane.shard_id, first_failed.sequence_number, lane.index))
-        counts_as_retry = True
+        self._emit(BatchRetried(now, self.spec.uuid, lane.shard_id, piece.retries, delay))
+        self._wake(lane, delay)
+
+    def _failed(self, lane: _Lane, piece: _Piece, verdict: BatchResult, result: InvokeResult, now: float) -> None:
+        """The function failed some or all records: block the shard, then retry the rest, split or give up."""
+        self._emit(BatchFailed(now, self.spec.uuid, lane.shard_id, verdict.reason, verdict.failed_ids))
+        self._block(lane, piece, verdict.failed_ids[0], now)
         if verdict.verdict is Verdict.PARTIAL:
-            # Checkpoint just before the lowest failed sequence number and retry from there.
-            failed = set(verdict.failed_ids)
-            cut = next(i for i, r in enumerate(piece.records) if r.sequence_number in failed)
-            if cut:
-                lane.cursor = max(lane.cursor, piece.records[cut - 1].seq)
-                self._save_checkpoint(lane.shard_id)
-                if self.settings.bisect_on_error:
-                    # With bisect, the split happens at that sequence number and is not a retry.
-                    self._emit(BatchBisected(now, self.spec.uuid, lane.shard_id, cut, len(piece.records) - cut))
-                    counts_as_retry = False
-                del piece.records[:cut]
+            self._resume_at_first_failure(lane, piece, verdict.failed_ids, result, now)
         elif self.settings.bisect_on_error and len(piece.records) > 1:
-            half = len(piece.records) // 2
-            left = _Piece(piece.records[:half], retries=piece.retries, last_result=result)
-            right = _Piece(piece.records[half:], retries=piece.retries, last_result=result)
-            lane.pieces[0:1] = [left, right]
-            self._emit(BatchBisected(now, self.spec.uuid, lane.shard_id, len(left.records), len(right.records)))
-            self._wake(lane, self.retry_delay)
+            self._bisect(lane, piece, result, now)
+        else:
+            self._retry_or_give_up(lane, piece, result, now)
+
+    def _block(self, lane: _Lane, piece: _Piece, first_failed_id: str, now: float) -> None:
+        if lane.blocked:
             return
-        if counts_as_retry:
-            limit = self.settings.maximum_retry_attempts
-            if limit >= 0 and piece.retries >= limit:
-                self._discard(lane, piece, piece.records, RETRY_ATTEMPTS_EXHAUSTED, limit + 1, result)
-                self._piece_done(lane, RETRY_ATTEMPTS_EXHAUSTED)
+        lane.blocked = True
+        first_failed = next(r for r in piece.records if r.sequence_number == first_failed_id)
+        self._emit(ShardBlocked(now, self.spec.uuid, lane.shard_id, first_failed.sequence_number, lane.index))
+
+    def _resume_at_first_failure(
+        self, lane: _Lane, piece: _Piece, failed_ids: tuple[str, ...], result: InvokeResult, now: float
+    ) -> None:
+        """ReportBatchItemFailures: checkpoint just before the lowest failed sequence number, retry from there."""
+        failed = set(failed_ids)
+        cut = next(i for i, r in enumerate(piece.records) if r.sequence_number in failed)
+        if cut:
+            lane.cursor = max(lane.cursor, piece.records[cut - 1].seq)
+            self._save_checkpoint(lane.shard_id)
+            del piece.records[:cut]
+            if self.settings.bisect_on_error:
+                # With bisect, the split happens at that sequence number and is not a retry.
+                self._emit(BatchBisected(now, self.spec.uuid, lane.shard_id, cut, len(piece.records)))
+                self._retry(lane, piece, now)
                 return
-            piece.retries += 1
+        self._retry_or_give_up(lane, piece, result, now)
+
+    def _bisect(self, lane: _Lane, piece: _Piece, result: InvokeResult, now: float) -> None:
+        """BisectBatchOnFunctionError: the halves are retried one after the other, each keeping the retry count."""
+        half = len(piece.records) // 2
+        left = _Piece(piece.records[:half], retries=piece.retries, last_result=result)
+        right = _Piece(piece.records[half:], retries=piece.retries, last_result=result)
+        lane.pieces[0:1] = [left, right]
+        self._emit(BatchBisected(now, self.spec.uuid, lane.shard_id, len(left.records), len(right.records)))
+        self._wake(lane, self.retry_delay)
+
+    def _retry_or_give_up(self, lane: _Lane, piece: _Piece, result: InvokeResult, now: float) -> None:
+        """A retry that counts toward MaximumRetryAttempts; past the limit the records go to on-failure."""
+        limit = self.settings.maximum_retry_attempts
+        if limit >= 0 and piece.retries >= limit:
+            self._discard(lane, piece, piece.records, RETRY_ATTEMPTS_EXHAUSTED, limit + 1, result)
+            self._piece_done(lane, RETRY_ATTEMPTS_EXHAUSTED)
+            return
+        piece.retries += 1
+        self._retry(lane, piece, now)
+
+    def _retry(self, lane: _Lane, piece: _Piece, now: float) -> None:
         self._emit(BatchRetried(now, self.spec.uuid, lane.shard_id, piece.retries, self.retry_delay))
         self._wake(lane, self.retry_delay)
 
