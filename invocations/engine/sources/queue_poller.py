@@ -28,26 +28,24 @@ from .events import (
 )
 from .invoker import Timer
 from .kinds import MAX_BATCH_BYTES
+from .lane import BatchingWindow, Lane
 from .payloads import filter_view, sqs_event, sqs_record
 from .queue_store import QueueMessage, QueueStore
 from .responses import BatchResult, Verdict, judge
 from .scaling import PollerScaler
 
-MAX_THROTTLE_BACKOFF = 60.0
 RECEIVE_MAX = 10  # one ReceiveMessage call returns at most 10 messages
 
 
-@dataclass(slots=True, eq=False)
-class _Slot:
+@dataclass(slots=True, eq=False, kw_only=True)
+class _Slot(Lane):
+    """One poller: gathers a batch, invokes, settles, then gathers again."""
+
     id: int
-    timer: Timer | None = None
     gathered: list[QueueMessage] = field(default_factory=list)
     gathered_bytes: int = 0
-    window_opened: float | None = None
     deadline: float = 0.0  # when the gathered batch's visibility timeout runs out
     pending: list[QueueMessage] | None = None  # a throttled batch waiting to be retried
-    in_flight: object | None = None
-    throttle_backoff: float = 0.0
     throttle_retries: int = 0
     idle: bool = False  # its last receive came back empty
 
@@ -98,9 +96,7 @@ class QueuePoller:
         """No new receives; in-flight batches still settle (delete or leave) when they finish."""
         self.running = False
         for slot in self._slots.values():
-            if slot.timer is not None:
-                slot.timer.cancel()
-                slot.timer = None
+            slot.sleep()
         if self._look_timer is not None:
             self._look_timer.cancel()
             self._look_timer = None
@@ -108,7 +104,12 @@ class QueuePoller:
     # --- slots -------------------------------------------------------------------------------------------------
 
     def _spawn(self) -> None:
-        slot = _Slot(next(self._ids))
+        slot = _Slot(
+            id=next(self._ids),
+            clock=self.ctx.clock,
+            on_tick=self._tick,
+            window=BatchingWindow(self.settings.batching_window),
+        )
         self._slots[slot.id] = slot
         self._wake(slot, 0.0)
 
@@ -119,20 +120,14 @@ class QueuePoller:
                 self.store.change_visibility(self.spec.source_arn, message.receipt_handle, 0, now=self.ctx.clock.now())
             slot.gathered = []
         self._slots.pop(slot.id, None)
-        if slot.timer is not None:
-            slot.timer.cancel()
-            slot.timer = None
+        slot.sleep()
 
     def _wake(self, slot: _Slot, delay: float) -> None:
-        if not self.running or slot.id not in self._slots:
-            return
-        if slot.timer is not None:
-            slot.timer.cancel()
-        slot.timer = self.ctx.clock.schedule(delay, partial(self._tick, slot))
+        if self.running and slot.id in self._slots:
+            slot.wake(delay)
 
     def _tick(self, slot: _Slot) -> None:
-        slot.timer = None
-        if not self.running or slot.id not in self._slots or slot.in_flight is not None:
+        if not self.running or slot.id not in self._slots or slot.busy:
             return
         if slot.pending is not None:
             batch, slot.pending = slot.pending, None
@@ -172,13 +167,12 @@ class QueuePoller:
             self._wake(slot, self.idle_interval)
             return
         full = len(slot.gathered) >= self.settings.batch_size or slot.gathered_bytes >= MAX_BATCH_BYTES
-        window = self.settings.batching_window
-        if not full and window > 0 and slot.window_opened is not None:
-            remaining = slot.window_opened + window - now
-            if remaining > 1e-9:
-                self._wake(slot, min(remaining, self.idle_interval))
-                return
-        batch, slot.gathered, slot.gathered_bytes, slot.window_opened = slot.gathered, [], 0, None
+        wait = slot.window.left(now, full=full)
+        if wait:
+            self._wake(slot, min(wait, self.idle_interval))
+            return
+        slot.window.close()
+        batch, slot.gathered, slot.gathered_bytes = slot.gathered, [], 0
         self._invoke(slot, batch)
 
     def _gather(self, slot: _Slot, now: float) -> None:
@@ -204,8 +198,6 @@ class QueuePoller:
                 else:
                     slot.gathered.append(message)
                     slot.gathered_bytes += message.size
-            if slot.gathered and slot.window_opened is None:
-                slot.window_opened = now
         if filtered:
             self._emit(RecordsSkipped(now, self.spec.uuid, self._partition(slot), filtered, "Filtered"))
 
@@ -216,8 +208,7 @@ class QueuePoller:
         ids = tuple(m.message_id for m in batch)
         attempt = max(m.receive_count for m in batch)
         self._emit(BatchInvoked(now, self.spec.uuid, self._partition(slot), ids, attempt))
-        token = object()
-        slot.in_flight = token
+        token = slot.send()
         self.ctx.invoker.invoke_sync(
             self.spec.function,
             self._payload(batch),
@@ -226,48 +217,68 @@ class QueuePoller:
         )
 
     def _on_result(self, slot: _Slot, token: object, batch: list[QueueMessage], result: InvokeResult) -> None:
-        if slot.in_flight is not token:
+        if not slot.settle(token):
             return
-        slot.in_flight = None
         now = self.ctx.clock.now()
         ids = [m.message_id for m in batch]
         verdict = judge(result, ids, report_batch_item_failures=self.settings.report_batch_item_failures)
-        partition = self._partition(slot)
         if verdict.verdict is Verdict.NOT_INVOKED:
-            self._emit(BatchFailed(now, self.spec.uuid, partition, verdict.reason, verdict.failed_ids))
-            slot.throttle_backoff = min(MAX_THROTTLE_BACKOFF, max(1.0, slot.throttle_backoff * 2))
-            # Retry only while a whole run still fits before the messages reappear: AWS wants the visibility
-            # timeout to be at least 6x the function timeout, so we keep a sixth of it in hand.
-            if now + slot.throttle_backoff + self.queue.visibility_timeout / 6 <= slot.deadline:
-                slot.throttle_retries += 1
-                slot.pending = batch
-                self._emit(BatchRetried(now, self.spec.uuid, partition, slot.throttle_retries, slot.throttle_backoff))
-                self._wake(slot, slot.throttle_backoff)
-                return
-            # Out of visibility time: leave the batch to reappear, and poll less.
-            slot.throttle_backoff = 0.0
-            slot.throttle_retries = 0
-            self._setback(now, "Throttled")
-            self._release_failed(batch)
-            self._after_batch(slot, self.retry_pause)
+            self._throttled(slot, batch, verdict, now)
             return
-        slot.throttle_backoff = 0.0
+        slot.backoff.reset()
         slot.throttle_retries = 0
         failed_ids = self._failed_ids(verdict, ids)
+        failed = self._delete_all_but(batch, failed_ids)
+        self._report(slot, batch, failed, verdict, failed_ids, now)
+        self._settled(batch, failed, now)
+        self._after_batch(slot, self.retry_pause if failed else 0.0)
+
+    def _throttled(self, slot: _Slot, batch: list[QueueMessage], verdict: BatchResult, now: float) -> None:
+        """Retry with backoff only while a whole run still fits before the messages reappear: AWS wants the
+        visibility timeout to be at least 6x the function timeout, so we keep a sixth of it in hand."""
+        partition = self._partition(slot)
+        self._emit(BatchFailed(now, self.spec.uuid, partition, verdict.reason, verdict.failed_ids))
+        delay = slot.backoff.grow()
+        if now + delay + self.queue.visibility_timeout / 6 <= slot.deadline:
+            slot.throttle_retries += 1
+            slot.pending = batch
+            self._emit(BatchRetried(now, self.spec.uuid, partition, slot.throttle_retries, delay))
+            self._wake(slot, delay)
+            return
+        # Out of visibility time: leave the batch to reappear, and poll less.
+        slot.backoff.reset()
+        slot.throttle_retries = 0
+        self._setback(now, "Throttled")
+        self._release_failed(batch)
+        self._after_batch(slot, self.retry_pause)
+
+    def _delete_all_but(self, batch: list[QueueMessage], failed_ids: list[str]) -> list[QueueMessage]:
+        """Delete what succeeded; return the failed messages, which stay on the queue."""
         failed = [m for m in batch if m.message_id in failed_ids]
         for message in batch:
             if message.message_id not in failed_ids:
                 self.store.delete(self.spec.source_arn, message.receipt_handle)
+        return failed
+
+    def _report(
+        self,
+        slot: _Slot,
+        batch: list[QueueMessage],
+        failed: list[QueueMessage],
+        verdict: BatchResult,
+        failed_ids: list[str],
+        now: float,
+    ) -> None:
+        """Say how the batch went; failures go back to the queue (per source) and may slow polling down."""
+        partition = self._partition(slot)
         if not failed:
             self._emit(BatchSucceeded(now, self.spec.uuid, partition, len(batch)))
-        else:
-            self._emit(BatchFailed(now, self.spec.uuid, partition, verdict.reason, tuple(failed_ids)))
-            self._release_failed(failed)
-            # With ReportBatchItemFailures Lambda does not scale polling down on failures (semantics §3).
-            if verdict.verdict is Verdict.FAILURE and not self.settings.report_batch_item_failures:
-                self._setback(now, "FunctionError")
-        self._settled(batch, failed, now)
-        self._after_batch(slot, self.retry_pause if failed else 0.0)
+            return
+        self._emit(BatchFailed(now, self.spec.uuid, partition, verdict.reason, tuple(failed_ids)))
+        self._release_failed(failed)
+        # With ReportBatchItemFailures Lambda does not scale polling down on failures (semantics §3).
+        if verdict.verdict is Verdict.FAILURE and not self.settings.report_batch_item_failures:
+            self._setback(now, "FunctionError")
 
     def _after_batch(self, slot: _Slot, delay: float) -> None:
         if len(self._slots) > self.scaler.target:
