@@ -164,7 +164,7 @@ class StreamPoller:
         self._batch_read(lane, records, scanned_to, skipped, now)
 
     def _nothing_to_read(self, lane: _Lane, scanned_to: int, skipped: int, now: float) -> None:
-        """Every record scanned was filtered out or belongs to another lane: move past them, poll again later."""
+        """No batch: nothing new, or every record scanned was filtered out or another lane's. Move past, poll later."""
         if scanned_to > lane.cursor:
             lane.cursor = scanned_to
             self._save_checkpoint(lane.shard_id)
