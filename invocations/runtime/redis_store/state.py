@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import redis
 
 from invocations.engine.store import MemoryEnvironments
@@ -9,6 +11,16 @@ from invocations.engine.store import MemoryEnvironments
 from .async_queue import RedisAsyncQueue
 from .concurrency import RedisConcurrency
 from .keys import DEFAULT_PREFIX
+
+# Environment ids of one host run start at (seconds since 2020) << 22: unique across restarts (a restart takes
+# more than a second, a run creates fewer than 4 million environments), and below 2**53 until 2088, so the
+# dashboard's JavaScript numbers hold them exactly.
+_EPOCH_2020 = 1_577_836_800
+ENV_ID_BITS = 22
+
+
+def first_environment_id(now: float | None = None) -> int:
+    return (int((time.time() if now is None else now) - _EPOCH_2020) << ENV_ID_BITS) + 1
 
 
 class RedisStore:
@@ -19,5 +31,5 @@ class RedisStore:
 
     def __init__(self, client: redis.Redis, *, prefix: str = DEFAULT_PREFIX, claim_timeout: float = 60.0) -> None:
         self.concurrency = RedisConcurrency(client, prefix=prefix)
-        self.environments = MemoryEnvironments()
+        self.environments = MemoryEnvironments(first_id=first_environment_id())
         self.async_queue = RedisAsyncQueue(client, prefix=prefix, claim_timeout=claim_timeout)
