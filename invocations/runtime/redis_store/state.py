@@ -29,7 +29,15 @@ class RedisStore:
 
     __slots__ = ("concurrency", "environments", "async_queue")
 
-    def __init__(self, client: redis.Redis, *, prefix: str = DEFAULT_PREFIX, claim_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        claim_timeout: float = 60.0,
+        first_env_id: int | None = None,
+    ) -> None:
         self.concurrency = RedisConcurrency(client, prefix=prefix)
-        self.environments = MemoryEnvironments(first_id=first_environment_id())
+        first = first_environment_id() if first_env_id is None else first_env_id
+        self.environments = MemoryEnvironments(first_id=first)
         self.async_queue = RedisAsyncQueue(client, prefix=prefix, claim_timeout=claim_timeout)
