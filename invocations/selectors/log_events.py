@@ -174,7 +174,7 @@ def filtered_events(
     return found, (last if more else None)
 
 
-def recent_invocations(function: str, version: str | None, limit: int) -> list[dict]:
+def recent_invocations(function: str, version: str | None, *, limit: int) -> list[dict]:
     """The dashboard's log tail: the newest invocations' lines, newest first, with the stream each went to."""
     records = InvocationRecord.objects.filter(function=function).exclude(log="")
     if version:
