@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('invocations', '0008_cloudwatch_alarms'),
+        ("invocations", "0008_cloudwatch_alarms"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invocationrecord',
-            name='env_id',
-            field=models.BigIntegerField(default=0, help_text='The execution environment (0: none, or recorded before).'),
+            model_name="invocationrecord",
+            name="env_id",
+            field=models.BigIntegerField(
+                default=0, help_text="The execution environment (0: none, or recorded before)."
+            ),
         ),
     ]
