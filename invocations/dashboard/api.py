@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from .. import selectors
 from ..errors import InvalidParameterValueException, InvalidRequestContentException, ResourceNotFoundException
 from ..rules.json_input import parse_json
-from ..selectors import topology
+from ..selectors import log_events, topology
 from ..services import event_invoke_config_put, provisioned_concurrency_delete, provisioned_concurrency_put
 from ..services.aliases import alias_versions_set, alias_weight_set
 from ..services.clock import simulation_clock_now, simulation_clock_set
@@ -55,7 +55,9 @@ def function_topology(request: HttpRequest, name: str) -> dict:
 @read_endpoint
 def function_logs(request: HttpRequest, name: str) -> dict:
     version = request.GET.get("version") or None
-    return {"function": name, "version": version, "entries": topology.log_tail(_function(name), version)}
+    # The same store the CloudWatch Logs API reads: each entry names its log stream.
+    entries = log_events.recent_invocations(_function(name).name, version, limit=40)
+    return {"function": name, "version": version, "entries": entries}
 
 
 @require_GET

@@ -149,8 +149,10 @@ class MemoryConcurrency:
 class MemoryEnvironments:
     __slots__ = ("_ids", "_envs", "_idle")
 
-    def __init__(self) -> None:
-        self._ids = itertools.count(1)
+    def __init__(self, first_id: int = 1) -> None:
+        # The runtime starts each host run's ids at a fresh base, so that an id names one environment for good
+        # (its CloudWatch log stream, rules/log_streams.py); the engine's own runs count from 1.
+        self._ids = itertools.count(first_id)
         self._envs: dict[int, Environment] = {}
         self._idle: dict[Hashable, list[Environment]] = {}
 

@@ -25,6 +25,7 @@ class InvocationRecord(models.Model):
     started_at = models.FloatField(help_text="Simulated Unix time.")
     completed_at = models.FloatField(help_text="Simulated Unix time.")
     log = models.TextField(blank=True)
+    env_id = models.BigIntegerField(default=0, help_text="The execution environment (0: none, or recorded before).")
 
     class Meta:
         indexes = [

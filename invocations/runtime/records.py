@@ -33,6 +33,7 @@ COLUMNS = (
     "started_at",
     "completed_at",
     "log",
+    "env_id",  # the environment that ran it: its CloudWatch log stream (services/logs.py)
 )
 # Rows per INSERT statement: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 ROWS_PER_STATEMENT = 1000
@@ -77,6 +78,7 @@ class RecordBuffer:
                     event.started_at,
                     event.at,
                     result,  # formatted into the log text at flush
+                    event.env_id,
                 )
             )
         elif cls is Throttled:
@@ -99,6 +101,7 @@ class RecordBuffer:
                     event.at,
                     event.at,
                     "",
+                    0,  # a throttle ran in no environment
                 )
             )
 
@@ -129,7 +132,7 @@ class RecordBuffer:
 def formatted(rows: list[tuple]) -> list[tuple]:
     """Rows with their log text formatted (the buffer keeps the engine's result until then)."""
     join = "\n".join
-    return [row if type(row[16]) is str else (*row[:16], join(row[16].log_lines())) for row in rows]
+    return [row if type(row[16]) is str else (*row[:16], join(row[16].log_lines()), row[17]) for row in rows]
 
 
 # --- The journal's compact rows: the log's raw parts, formatted into text on the writer thread --------------------
@@ -142,7 +145,7 @@ _ERROR_OUTCOMES = (Outcome.FUNCTION_ERROR, Outcome.TIMEOUT)
 
 def compacted(rows: list[tuple]) -> list[tuple]:
     """Rows as the journal keeps them (record_journal.append): the log column holds raw_log(result), not text."""
-    return [row if type(row[16]) is str else (*row[:16], raw_log(row[16])) for row in rows]
+    return [row if type(row[16]) is str else (*row[:16], raw_log(row[16]), row[17]) for row in rows]
 
 
 def raw_log(result: InvokeResult) -> list:
@@ -166,10 +169,12 @@ def raw_log(result: InvokeResult) -> list:
 
 
 def expanded(row: list | tuple) -> tuple:
-    """A journalled row (compact, or with its text already) as write_rows takes it: the log text formatted."""
+    """A journalled row (compact, or with its text already) as write_rows takes it: the log text formatted. A row
+    journalled before records had an env_id (17 columns) gets environment 0."""
+    env_id = row[17] if len(row) > 17 else 0
     raw = row[16]
     if type(raw) is not list:
-        return tuple(row)
+        return (*row[:17], env_id)
     if len(raw) == 2:
         version, logs, arn, runtime, error = row[3], (), "", "", None
     else:
@@ -189,7 +194,7 @@ def expanded(row: list | tuple) -> tuple:
         logs=tuple(logs),
         runtime=runtime,
     )
-    return (*row[:16], "\n".join(result.log_lines()))
+    return (*row[:16], "\n".join(result.log_lines()), env_id)
 
 
 class RecordWriter:

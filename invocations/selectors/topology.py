@@ -13,7 +13,6 @@ from ..models import (
     EventInvokeConfig,
     EventRule,
     Function,
-    InvocationRecord,
     Queue,
     Stream,
     TargetGroup,
@@ -22,8 +21,6 @@ from ..models import (
 )
 from ..runtime.connection import redis_client
 from ..runtime.targets import outbox
-
-LOG_LIMIT = 40
 
 
 def function_summaries() -> list[dict[str, Any]]:
@@ -180,17 +177,6 @@ def source_choices() -> dict[str, list[dict[str, str]]]:
         ],
         "buses": [{"name": b.name, "arn": b.arn} for b in EventBus.objects.order_by("name")],
     }
-
-
-def log_tail(function: Function, version: str | None = None, limit: int = LOG_LIMIT) -> list[dict[str, Any]]:
-    """The newest invocation records' START/END/REPORT lines, newest first, optionally for one executed version."""
-    records = InvocationRecord.objects.filter(function=function.name).exclude(log="")
-    if version:
-        records = records.filter(executed_version=version)
-    rows = records.order_by("-completed_at").values(
-        "request_id", "executed_version", "outcome", "cold_start", "completed_at", "log"
-    )[:limit]
-    return [{**row, "lines": row.pop("log").splitlines()} for row in rows]
 
 
 def delivered_records(arn: str, limit: int = 20) -> list[dict]:

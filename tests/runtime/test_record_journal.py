@@ -18,7 +18,7 @@ def rows(prefix: str, count: int) -> list[tuple]:
         "function": "f", "qualifier": "$LATEST", "executed_version": "$LATEST", "source": "sdk",
         "invocation_type": "Event", "outcome": "Success", "throttle_reason": "", "cold_start": False,
         "provisioned": False, "attempt": 1, "duration_ms": 1.0, "billed_ms": 1, "init_ms": None,
-        "started_at": 1.0, "completed_at": 2.0, "log": "",
+        "started_at": 1.0, "completed_at": 2.0, "log": "", "env_id": 7,
     }  # fmt: skip
     return [tuple(f"{prefix}-{n}" if c == "request_id" else values[c] for c in COLUMNS) for n in range(count)]
 

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import botocore.session
-from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+
+from .. import botocore_models
 
 SERVICE = "cloudwatch"
 TARGET_PREFIX = "GraniteServiceVersion20100801"
 XML_NAMESPACE = "http://monitoring.amazonaws.com/doc/2010-08-01/"
 
 
-@functools.cache
-def service_model() -> ServiceModel:
-    return botocore.session.get_session().get_service_model(SERVICE)
-
-
 def operation(name: str) -> OperationModel | None:
-    model = service_model()
-    return model.operation_model(name) if name in model.operation_names else None
+    return botocore_models.operation(SERVICE, name)
 
 
 def walk(shape: Shape | None, value: Any, leaf: Callable[[Shape, Any], Any]) -> Any:

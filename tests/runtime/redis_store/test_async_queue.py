@@ -17,6 +17,7 @@ from invocations.engine.registry import Registry
 from invocations.engine.simulator import Engine
 from invocations.engine.store import MemoryAsyncQueue, MemoryStore
 from invocations.runtime.redis_store import RedisAsyncQueue, RedisStore, item_from_dict, item_to_dict
+from invocations.runtime.redis_store.state import first_environment_id
 
 from .conftest import PREFIX
 
@@ -167,7 +168,7 @@ def engine_run(store) -> list[str]:
 def test_the_engine_runs_the_same_on_the_redis_store_as_in_memory(redis_client):
     # semantics §2, §8: retries after function errors, throttle backoff at reserved concurrency 2, DLQ at the end
     memory = engine_run(MemoryStore())
-    store = RedisStore(redis_client, prefix=PREFIX)
+    store = RedisStore(redis_client, prefix=PREFIX, first_env_id=1)  # ids as the in-memory store counts them
     on_redis = engine_run(store)
     assert on_redis == memory
     # Every event reached its terminal outcome, and the engine acked each one: no claim is left to redeliver.
@@ -180,3 +181,12 @@ def test_push_many_and_ack_many_handle_a_batch_in_one_call(queue):
     assert [i.request_id for i in queue.pop_due(10.0, 10)] == ["r4", "r3", "r2", "r1", "r0"]
     assert queue.ack_many(["r0", "r1", "r2", "unknown"]) == [True, True, True, False]
     assert (queue.in_flight(), len(queue), queue.ack_many([])) == (2, 0, [])
+
+
+def test_each_host_run_numbers_its_environments_from_a_fresh_base(redis_client):
+    # Environment ids name CloudWatch log streams (rules/log_streams.py), so a restarted host must not reuse them.
+    earlier = first_environment_id(now=1_800_000_000.0)
+    later = first_environment_id(now=1_800_000_001.0)
+    assert later - earlier == 2**22 and later < 2**53
+    store = RedisStore(redis_client, prefix=PREFIX)
+    assert store.environments.new_id() >= first_environment_id() - 2**22
