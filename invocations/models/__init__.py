@@ -1,8 +1,10 @@
-"""The domain model: functions, versions, aliases, concurrency, async configs, sources, mappings and front doors."""
+"""The domain model: functions, versions, aliases, concurrency, async configs, sources, mappings, front doors,
+CloudWatch alarms and CodeDeploy (applications, deployment groups, deployment configs)."""
 
 from .account import AccountSettings
 from .alarms import AlarmHistoryItem, MetricAlarm
 from .aliases import Alias
+from .codedeploy import CodeDeployApplication, ComputePlatform, DeploymentConfig, DeploymentGroup
 from .async_config import EventInvokeConfig
 from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
 from .configuration import CodeKind
@@ -21,7 +23,11 @@ __all__ = [
     "ApiStage",
     "Bucket",
     "BucketNotification",
+    "CodeDeployApplication",
     "CodeKind",
+    "ComputePlatform",
+    "DeploymentConfig",
+    "DeploymentGroup",
     "EventBus",
     "EventInvokeConfig",
     "EventRule",
