@@ -101,3 +101,4 @@ BatchLimitExceededException = _error(
     "BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded."
 )
 InvalidInputException = _error("InvalidInputException", "The input was specified in an invalid format.")
+InvalidRevisionException = _error("InvalidRevisionException", "The revision was specified in an invalid format.")
