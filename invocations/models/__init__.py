@@ -4,8 +4,15 @@ CloudWatch alarms and CodeDeploy (applications, deployment groups, deployment co
 from .account import AccountSettings
 from .alarms import AlarmHistoryItem, MetricAlarm
 from .aliases import Alias
-from .codedeploy import CodeDeployApplication, ComputePlatform, DeploymentConfig, DeploymentGroup
 from .async_config import EventInvokeConfig
+from .codedeploy import (
+    CodeDeployApplication,
+    ComputePlatform,
+    Deployment,
+    DeploymentConfig,
+    DeploymentGroup,
+    DeploymentStatus,
+)
 from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
 from .configuration import CodeKind
 from .front_doors import ApiStage, RestApi, TargetGroup
@@ -26,8 +33,10 @@ __all__ = [
     "CodeDeployApplication",
     "CodeKind",
     "ComputePlatform",
+    "Deployment",
     "DeploymentConfig",
     "DeploymentGroup",
+    "DeploymentStatus",
     "EventBus",
     "EventInvokeConfig",
     "EventRule",

@@ -65,3 +65,41 @@ class DeploymentConfig(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeploymentStatus(models.TextChoices):
+    CREATED = "Created"
+    QUEUED = "Queued"
+    IN_PROGRESS = "InProgress"
+    BAKING = "Baking"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    STOPPED = "Stopped"
+    READY = "Ready"
+
+
+ACTIVE_STATUSES = (DeploymentStatus.CREATED, DeploymentStatus.QUEUED, DeploymentStatus.IN_PROGRESS)
+
+
+class Deployment(models.Model):
+    """One CreateDeployment: its AppSpec's Lambda resource and hooks, kept as read from the revision."""
+
+    deployment_id = models.CharField(max_length=16, unique=True)  # d-XXXXXXXXX
+    group = models.ForeignKey(DeploymentGroup, on_delete=models.CASCADE, related_name="deployments")
+    deployment_config_name = models.CharField(max_length=100)
+    status = models.CharField(max_length=16, choices=DeploymentStatus.choices, default=DeploymentStatus.CREATED)
+    description = models.CharField(max_length=1024, blank=True, default="")
+    revision = models.JSONField(default=dict)  # AWS's RevisionLocation, as given
+    function_name = models.CharField(max_length=64)
+    alias_name = models.CharField(max_length=128)
+    current_version = models.CharField(max_length=16)
+    target_version = models.CharField(max_length=16)
+    hooks = models.JSONField(default=dict)  # lifecycle event -> hook function name
+    auto_rollback_configuration = models.JSONField(default=dict)  # the group's, or the deployment's override
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.deployment_id

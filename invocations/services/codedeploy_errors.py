@@ -102,3 +102,18 @@ BatchLimitExceededException = _error(
 )
 InvalidInputException = _error("InvalidInputException", "The input was specified in an invalid format.")
 InvalidRevisionException = _error("InvalidRevisionException", "The revision was specified in an invalid format.")
+RevisionRequiredException = _error("RevisionRequiredException", "The revision ID was not specified.")
+DeploymentLimitExceededException = _error(
+    "DeploymentLimitExceededException", "The number of allowed deployments was exceeded."
+)
+DeploymentIdRequiredException = _error("DeploymentIdRequiredException", "At least one deployment ID must be specified.")
+InvalidDeploymentIdException = _error(
+    "InvalidDeploymentIdException", "At least one of the deployment IDs was specified in an invalid format."
+)
+DeploymentDoesNotExistException = _error(
+    "DeploymentDoesNotExistException", f"The deployment {_ACCOUNT} does not exist."
+)
+InvalidDeploymentStatusException = _error(
+    "InvalidDeploymentStatusException", "The specified deployment status doesn't exist or cannot be determined."
+)
+DescriptionTooLongException = _error("DescriptionTooLongException", "The description is too long.")

@@ -176,3 +176,30 @@ def test_the_cli_prints_deployment_config_errors(live_server):
         "DeleteDeploymentConfig",
         "An invalid operation was detected.",
     )
+
+
+def test_the_cli_creates_gets_and_lists_a_deployment_and_prints_an_appspec_error(live_server):
+    from invocations import services
+    from tests.factories import make_function, make_versions
+
+    url = live_server.url
+    function = make_function("checkout")
+    make_versions(function, 0.0, 0.1)  # two different profiles: two versions
+    services.alias_create(function=function, name="prod", function_version="1")
+    ok(aws(url, "create-application", "--application-name", "checkout-app", "--compute-platform", "Lambda"))
+    ok(aws(url, "create-deployment-group", "--application-name", "checkout-app", "--deployment-group-name", "prod",
+           "--service-role-arn", ROLE))  # fmt: skip
+    properties = {"Name": "checkout", "Alias": "prod", "CurrentVersion": "1", "TargetVersion": "2"}
+    spec = {"version": 0.0, "Resources": [{"checkout": {"Type": "AWS::Lambda::Function", "Properties": properties}}]}
+    revision = json.dumps({"revisionType": "AppSpecContent", "appSpecContent": {"content": json.dumps(spec)}})
+    created = ok(aws(url, "create-deployment", "--application-name", "checkout-app", "--deployment-group-name", "prod",
+                     "--revision", revision))  # fmt: skip
+    info = ok(aws(url, "get-deployment", "--deployment-id", created["deploymentId"]))["deploymentInfo"]
+    assert (info["status"], info["deploymentConfigName"]) == ("Created", "CodeDeployDefault.LambdaAllAtOnce")
+    listed = ok(aws(url, "list-deployments", "--application-name", "checkout-app", "--deployment-group-name", "prod"))
+    assert listed["deployments"] == [created["deploymentId"]]
+    properties["TargetVersion"] = "1"
+    same = json.dumps({"revisionType": "String", "string": {"content": json.dumps(spec)}})
+    result = aws(url, "create-deployment", "--application-name", "checkout-app", "--deployment-group-name", "prod",
+                 "--revision", same)  # fmt: skip
+    failed(result, "InvalidRevisionException", "CreateDeployment", "The revision was specified in an invalid format.")

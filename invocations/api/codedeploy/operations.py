@@ -8,8 +8,9 @@ from typing import Any
 
 from ...services import codedeploy_applications as applications
 from ...services import codedeploy_configs as configs
+from ...services import codedeploy_deployments as deployments
 from ...services import codedeploy_groups as groups
-from .render import application_info, config_info, group_info
+from .render import application_info, config_info, deployment_info, group_info
 
 Params = dict[str, Any]
 
@@ -124,6 +125,35 @@ def delete_deployment_config(params: Params) -> dict[str, Any]:
     return {}
 
 
+# --- deployments (stored, not run yet) ---------------------------------------------------------------------------
+
+
+def create_deployment(params: Params) -> dict[str, Any]:
+    deployment = deployments.deployment_create(
+        application_name=params.get("applicationName"),
+        group=params.get("deploymentGroupName"),
+        revision=params.get("revision"),
+        deployment_config_name=params.get("deploymentConfigName"),
+        description=params.get("description"),
+        auto_rollback_configuration=params.get("autoRollbackConfiguration"),
+    )
+    return {"deploymentId": deployment.deployment_id}
+
+
+def get_deployment(params: Params) -> dict[str, Any]:
+    return {"deploymentInfo": deployment_info(deployments.deployment_get(deployment_id=params.get("deploymentId")))}
+
+
+def list_deployments(params: Params) -> dict[str, Any]:
+    ids, token = deployments.deployment_list(
+        application_name=params.get("applicationName"),
+        group=params.get("deploymentGroupName"),
+        statuses=params.get("includeOnlyStatuses"),
+        next_token=params.get("nextToken"),
+    )
+    return _with_token({"deployments": ids}, token)
+
+
 OPERATIONS: dict[str, Callable[[Params], dict[str, Any]]] = {
     "CreateApplication": create_application,
     "GetApplication": get_application,
@@ -139,4 +169,7 @@ OPERATIONS: dict[str, Callable[[Params], dict[str, Any]]] = {
     "GetDeploymentConfig": get_deployment_config,
     "ListDeploymentConfigs": list_deployment_configs,
     "DeleteDeploymentConfig": delete_deployment_config,
+    "CreateDeployment": create_deployment,
+    "GetDeployment": get_deployment,
+    "ListDeployments": list_deployments,
 }

@@ -1,11 +1,12 @@
-"""The records CodeDeploy answers with (ApplicationInfo, DeploymentGroupInfo, DeploymentConfigInfo), from the
+"""The records CodeDeploy answers with (ApplicationInfo, DeploymentGroupInfo, DeploymentConfigInfo,
+DeploymentInfo), from the
 services' objects; timestamps as epoch seconds (the wire turns them into each protocol's own)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...models import CodeDeployApplication, DeploymentGroup
+from ...models import CodeDeployApplication, Deployment, DeploymentGroup
 from ...services.codedeploy_configs import ConfigInfo
 
 
@@ -49,3 +50,24 @@ def config_info(info: ConfigInfo) -> dict[str, Any]:
     if info.minimum_healthy_hosts:
         body["minimumHealthyHosts"] = info.minimum_healthy_hosts
     return body
+
+
+def deployment_info(deployment: Deployment) -> dict[str, Any]:
+    group = deployment.group
+    # Nothing runs yet: the one Lambda target is still pending.
+    overview = {"Pending": 1, "InProgress": 0, "Succeeded": 0, "Failed": 0, "Skipped": 0, "Ready": 0}
+    return {
+        "applicationName": group.application.name,
+        "deploymentGroupName": group.name,
+        "deploymentConfigName": deployment.deployment_config_name,
+        "deploymentId": deployment.deployment_id,
+        "revision": deployment.revision,
+        "status": deployment.status,
+        "createTime": deployment.created_at.timestamp(),
+        "creator": "user",
+        "description": deployment.description,
+        "deploymentOverview": overview,
+        "autoRollbackConfiguration": deployment.auto_rollback_configuration,
+        "deploymentStyle": {"deploymentType": group.deployment_type, "deploymentOption": group.deployment_option},
+        "computePlatform": group.application.compute_platform,
+    }
