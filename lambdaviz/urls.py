@@ -9,9 +9,10 @@ from invocations.api.root import root
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", root, name="aws-root"),  # POST / for CloudWatch (awsJson1_0, query); GET / is the home page
+    path("", root, name="aws-root"),  # POST / for CloudWatch (awsJson1_0, query), CodeDeploy; GET / is the home page
     path("", include("invocations.api.lambda_api.urls")),
     path("", include("invocations.api.cloudwatch.urls")),
+    path("", include("invocations.api.codedeploy.urls")),
     path("", include("invocations.urls")),
     re_path(r"^(?P<path>.*)$", http_errors.not_found, name="not-found"),
 ]

@@ -1,9 +1,18 @@
-"""The domain model: functions, versions, aliases, concurrency, async configs, sources, mappings and front doors."""
+"""The domain model: functions, versions, aliases, concurrency, async configs, sources, mappings, front doors,
+CloudWatch alarms and CodeDeploy (applications, deployment groups, deployment configs)."""
 
 from .account import AccountSettings
 from .alarms import AlarmHistoryItem, MetricAlarm
 from .aliases import Alias
 from .async_config import EventInvokeConfig
+from .codedeploy import (
+    CodeDeployApplication,
+    ComputePlatform,
+    Deployment,
+    DeploymentConfig,
+    DeploymentGroup,
+    DeploymentStatus,
+)
 from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
 from .configuration import CodeKind
 from .front_doors import ApiStage, RestApi, TargetGroup
@@ -21,7 +30,13 @@ __all__ = [
     "ApiStage",
     "Bucket",
     "BucketNotification",
+    "CodeDeployApplication",
     "CodeKind",
+    "ComputePlatform",
+    "Deployment",
+    "DeploymentConfig",
+    "DeploymentGroup",
+    "DeploymentStatus",
     "EventBus",
     "EventInvokeConfig",
     "EventRule",

@@ -1,22 +1,40 @@
-"""Walking values along botocore's cloudwatch model, to turn one protocol's timestamps and scalars into another's."""
+"""One AWS service as the wire sees it (`ServiceWire`), and walking values along its botocore model, to turn one
+protocol's timestamps and scalars into another's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
 from .. import botocore_models
 
-SERVICE = "cloudwatch"
-TARGET_PREFIX = "GraniteServiceVersion20100801"
-XML_NAMESPACE = "http://monitoring.amazonaws.com/doc/2010-08-01/"
+
+@dataclass(frozen=True)
+class ServiceWire:
+    """What differs between services on the same protocols; everything else comes from botocore's model."""
+
+    model_name: str  # botocore's service name: "cloudwatch", "codedeploy"
+    target_prefix: str  # X-Amz-Target's prefix, and the CBOR path's service segment
+    json_version: str  # "1.0" or "1.1": the awsJson content type
+    error_namespace: str  # the `__type` prefix: "com.amazonaws.cloudwatch"
+    query_compatible: bool = False  # awsQueryCompatible: errors also carry x-amzn-query-error
+    xml_namespace: str = ""  # the query protocol's answers (only services that speak it)
+
+    @property
+    def json_content_type(self) -> str:
+        return f"application/x-amz-json-{self.json_version}"
+
+    def model(self) -> ServiceModel:
+        return botocore_models.service_model(self.model_name)
+
+    def operation(self, name: str) -> OperationModel | None:
+        return botocore_models.operation(self.model_name, name)
 
 
-def operation(name: str) -> OperationModel | None:
-    return botocore_models.operation(SERVICE, name)
 
 
 def walk(shape: Shape | None, value: Any, leaf: Callable[[Shape, Any], Any]) -> Any:
