@@ -51,15 +51,20 @@ LAMBDA_METRICS = (
     "Throttles",
     "Duration",
     "ConcurrentExecutions",
+    "UnreservedConcurrentExecutions",
+    "ClaimedAccountConcurrency",
     "ProvisionedConcurrentExecutions",
     "ProvisionedConcurrencyInvocations",
     "ProvisionedConcurrencySpilloverInvocations",
     "AsyncEventsReceived",
+    "AsyncEventAge",
     "AsyncEventsDropped",
     "DeadLetterErrors",
     "DestinationDeliveryFailures",
+    "IteratorAge",
 )
-UNITS = {"Duration": "Milliseconds"}  # every other Lambda metric is a Count
+# every other Lambda metric is a Count (DG monitoring-metrics-types)
+UNITS = {"Duration": "Milliseconds", "AsyncEventAge": "Milliseconds", "IteratorAge": "Milliseconds"}
 HIGH_RESOLUTION_PERIODS = (1, 5, 10, 30)
 ALARM_SHORT_PERIODS = (10, 20, 30)
 PAGE = 500
