@@ -277,8 +277,8 @@ def list_metrics(params: dict) -> dict:
         since = now() - 3 * 3600
     metrics = []
     for metric, dimensions in reader().series(since=since):
-        if wanted_metric and metric != wanted_metric:
-            continue
+        if metric not in LAMBDA_METRICS or (wanted_metric and metric != wanted_metric):
+            continue  # the dashboard's own series (cold starts, timeouts) are not AWS's
         dims = dict(dimensions)
         if any(name not in dims or (value is not None and dims[name] != value) for name, value in filters):
             continue

@@ -13,6 +13,9 @@ mapping's `OnFailureRecordSent` with delivered False), IteratorAge (stream mappi
 record when it was read, from `BatchInvoked`), and the gauges sampled by `observe_concurrency`:
 ConcurrentExecutions, ProvisionedConcurrentExecutions, UnreservedConcurrentExecutions and ClaimedAccountConcurrency.
 
+Two series are LambdaViz's own, for the dashboard's charts (AWS publishes neither; ListMetrics does not list
+them): `COLD_STARTS` and `TIMEOUTS`, under FunctionName only.
+
 A mapping's events name its UUID, not its function: `mapping_targets` (UUID -> function, qualifier), kept by the
 host, resolves them when a second is drained; a mapping it does not know publishes nothing.
 """
@@ -44,16 +47,20 @@ SecondMetrics = dict[str, Stat]  # series key -> statistics of one second
 _COUNTED = (Outcome.SUCCESS, Outcome.FUNCTION_ERROR, Outcome.TIMEOUT)
 _ERRORS = (Outcome.FUNCTION_ERROR, Outcome.TIMEOUT)
 _EVENT = InvocationType.EVENT
+COLD_STARTS = "lv.ColdStarts"
+TIMEOUTS = "lv.Timeouts"
 DEAD_LETTER_QUEUE = "DeadLetterQueue"  # DeliveryFailed.kind of a DLQ message; OnSuccess / OnFailure otherwise
 
 
 class _Group:
     """One second's invocations of one (function, qualifier, alias, executed version, provisioned)."""
 
-    __slots__ = ("errors", "durations", "spillover")
+    __slots__ = ("errors", "timeouts", "cold", "durations", "spillover")
 
     def __init__(self) -> None:
         self.errors = 0
+        self.timeouts = 0
+        self.cold = 0
         self.durations: list[float] = []
         self.spillover = 0
 
@@ -105,6 +112,10 @@ class LambdaMetrics:
         group.durations.append(result.duration_ms)
         if result.outcome in _ERRORS:
             group.errors += 1
+            if result.outcome is Outcome.TIMEOUT:
+                group.timeouts += 1
+        if result.cold_start:
+            group.cold += 1
         if not event.provisioned and (event.function, event.qualifier) in self._provisioned:
             group.spillover += 1
         if event.invocation_type is _EVENT and event.attempt:  # not a duplicate run (attempt 0)
@@ -278,6 +289,11 @@ class LambdaMetrics:
                 _add_count(
                     metrics, series_key("ProvisionedConcurrencySpilloverInvocations", dimensions), group.spillover
                 )
+        by_function: Dimensions = (("FunctionName", function),)
+        if group.cold:
+            _add_count(metrics, series_key(COLD_STARTS, by_function), group.cold)
+        if group.timeouts:
+            _add_count(metrics, series_key(TIMEOUTS, by_function), group.timeouts)
 
 
 def _duration_stat(durations: list[float]) -> Stat:
