@@ -9,7 +9,12 @@ from .. import selectors
 from ..errors import InvalidParameterValueException, InvalidRequestContentException, ResourceNotFoundException
 from ..rules.json_input import parse_json
 from ..selectors import log_events, topology
-from ..services import event_invoke_config_put, provisioned_concurrency_delete, provisioned_concurrency_put
+from ..services import (
+    event_invoke_config_put,
+    metric_history,
+    provisioned_concurrency_delete,
+    provisioned_concurrency_put,
+)
 from ..services.aliases import alias_versions_set, alias_weight_set
 from ..services.clock import simulation_clock_now, simulation_clock_set
 from ..services.concurrency import function_concurrency_set
@@ -30,7 +35,7 @@ from ..services.traffic import (
     traffic_stream_stop,
 )
 from ..services.versions import version_publish_with_profile
-from . import forms, history
+from . import forms
 from .http import read_endpoint, staff_action
 
 
@@ -63,9 +68,10 @@ def function_logs(request: HttpRequest, name: str) -> dict:
 @require_GET
 @read_endpoint
 def function_history(request: HttpRequest, name: str) -> dict:
-    seconds = forms.cleaned(forms.HistoryForm, request.GET.dict())["seconds"] or history.WINDOW_S
+    seconds = forms.cleaned(forms.HistoryForm, request.GET.dict())["seconds"] or metric_history.WINDOW_S
     function = _function(name)
-    return history.invocation_history(function=function.name, until=simulation_clock_now(), seconds=seconds)
+    # From the metric store (issue 13 point 1): one Redis pipeline, whatever the traffic.
+    return metric_history.function_history(function=function.name, until=simulation_clock_now(), seconds=seconds)
 
 
 @require_GET

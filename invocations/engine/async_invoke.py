@@ -18,6 +18,7 @@ from .events import (
     AsyncEventDropped,
     AsyncEventProcessed,
     DeliveredToDLQ,
+    DeliveryFailed,
     DestinationDelivered,
     DuplicateDelivered,
     InvocationType,
@@ -202,8 +203,11 @@ class AsyncInvoker:
         if dlq:
             code, message = self._error_of(item)
             attributes = dlq_attributes(item.request_id, code, message)
-            self._send(dlq, item.payload, attributes, item, now)
-            self._emit(DeliveredToDLQ(now, item.request_id, route.function, dlq, str(code)))
+            if self._send(dlq, item.payload, attributes, item, now):
+                self._emit(DeliveredToDLQ(now, item.request_id, route.function, dlq, str(code)))
+            else:  # DeadLetterErrors: the event is deleted all the same (semantics §2)
+                failed = DeliveryFailed(now, item.request_id, route.function, route.qualifier, "DeadLetterQueue", dlq)
+                self._emit(failed)
         destination = route.async_config.on_failure
         if destination:
             record = self._record(item, route, condition, now)
@@ -253,23 +257,34 @@ class AsyncInvoker:
     def _deliver(
         self, arn: str, record: dict, kind: str, condition: str, item: AsyncItem, route: Route, now: float
     ) -> None:
-        """Send an invocation record to a destination: Lambda (async invoke), EventBridge (detail) or SQS/SNS/S3."""
+        """Send an invocation record to a destination: Lambda (async invoke), EventBridge (detail) or SQS/SNS/S3.
+        A destination function that cannot be invoked (gone, a bad qualifier) keeps the record in the outbox and
+        counts as DestinationDeliveryFailures, as a refused queue or topic does."""
+        delivered = True
         if arn.startswith("arn:aws:lambda:") and ":function:" in arn:
             try:
                 self._engine.invoke_async(arn, record, source="destination")
             except LambdaError:
                 self._send(arn, record, None, item, now)
+                delivered = False
         else:
             body = record
             if arn.startswith("arn:aws:events:"):
                 body = eventbridge_envelope(arn, route.arn, record, condition == SUCCESS)
-            self._send(arn, body, None, item, now)
-        self._emit(DestinationDelivered(now, item.request_id, route.function, route.qualifier, condition, kind, arn))
+            delivered = self._send(arn, body, None, item, now)
+        rid, function, qualifier = item.request_id, route.function, route.qualifier
+        if delivered:
+            self._emit(DestinationDelivered(now, rid, function, qualifier, condition, kind, arn))
+        else:
+            self._emit(DeliveryFailed(now, rid, function, qualifier, kind, arn))
 
-    def _send(self, arn: str, body: Any, attributes: dict | None, item: AsyncItem, now: float) -> None:
+    def _send(self, arn: str, body: Any, attributes: dict | None, item: AsyncItem, now: float) -> bool:
+        """True when the target took the message (a duplicate, if drawn, is sent only then)."""
         targets = self._engine.targets
-        targets.send(arn, body, attributes)
+        if targets.send(arn, body, attributes) is False:
+            return False
         p = self._options.duplicate_probability
         if p and self._engine.rng.random() < p:
             targets.send(arn, body, attributes)
             self._emit(DuplicateDelivered(now, item.request_id, item.function, arn))
+        return True

@@ -222,6 +222,19 @@ class DestinationDelivered(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryFailed(Event):
+    """The target refused a DLQ message or a destination record (a FIFO queue or topic, a function that is gone):
+    AWS's DeadLetterErrors (`kind` "DeadLetterQueue") or DestinationDeliveryFailures ("OnSuccess", "OnFailure").
+    It replaces DeliveredToDLQ / DestinationDelivered for that delivery; the event itself is still settled."""
+
+    request_id: str
+    function: str
+    qualifier: str
+    kind: str
+    arn: str
+
+
+@dataclass(frozen=True, slots=True)
 class DuplicateDelivered(Event):
     """At-least-once delivery produced a duplicate: `target` is "function" (an extra invocation) or a target ARN."""
 

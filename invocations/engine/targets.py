@@ -9,7 +9,10 @@ from typing import Any, Protocol
 
 
 class Targets(Protocol):
-    def send(self, arn: str, body: Any, attributes: dict | None = None) -> None: ...
+    def send(self, arn: str, body: Any, attributes: dict | None = None) -> bool:
+        """True when the target took the message; False when it refused it (DeadLetterErrors,
+        DestinationDeliveryFailures)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +29,15 @@ class MemoryTargets:
 
     delivered: dict[str, list[Delivery]] = field(default_factory=lambda: defaultdict(list))
     _subscribers: dict[str, list[Callable[[Any, dict | None], None]]] = field(default_factory=lambda: defaultdict(list))
+    refused: set[str] = field(default_factory=set)  # ARNs that refuse every delivery (tests of failed deliveries)
 
-    def send(self, arn: str, body: Any, attributes: dict | None = None) -> None:
+    def send(self, arn: str, body: Any, attributes: dict | None = None) -> bool:
+        if arn in self.refused:
+            return False
         self.delivered[arn].append(Delivery(body, attributes))
         for callback in self._subscribers.get(arn, ()):
             callback(body, attributes)
+        return True
 
     def subscribe(self, arn: str, callback: Callable[[Any, dict | None], None]) -> None:
         """Call `callback(body, attributes)` for every later delivery to `arn`."""

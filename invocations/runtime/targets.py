@@ -62,7 +62,9 @@ class RuntimeTargets:
         self.invoke_async: Callable[..., Any] | None = None  # the engine's, set by the host
         self.region = "us-east-1"
 
-    def send(self, arn: str, body: Any, attributes: dict | None = None) -> None:
+    def send(self, arn: str, body: Any, attributes: dict | None = None) -> bool:
+        """False when the target refuses Lambda's delivery (the engine counts DeadLetterErrors or
+        DestinationDeliveryFailures); a subscriber the topic or bus cannot invoke is the topic's failure, not this."""
         text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"), default=str)
         if arn.startswith("arn:aws:sqs:"):
             try:
@@ -76,13 +78,13 @@ class RuntimeTargets:
                     # A FIFO queue as a DLQ or destination: AWS cannot deliver there either (semantics §2,
                     # DestinationDeliveryFailures); the delivery fails, the simulation goes on.
                     self._delivery_failed(arn, str(error))
-                    return
+                    return False
         elif arn.startswith("arn:aws:s3:::"):
             self._object_created(arn.removeprefix("arn:aws:s3:::"), text)
         elif arn.startswith("arn:aws:sns:"):
             if arn.endswith(".fifo"):
                 self._delivery_failed(arn, "FIFO topics cannot receive Lambda's deliveries")  # semantics §2
-                return
+                return False
             deliveries = sns_deliveries(
                 self.subscriptions, arn, text, attributes=attributes, message_id=str(uuid.uuid4()), at=self._now()
             )
@@ -94,6 +96,7 @@ class RuntimeTargets:
             )
             self._invoke_all(eventbridge_deliveries(self.rules, arn, event), "eventbridge")
         outbox_push(self._client, arn, text, attributes, at=self._now(), prefix=self._prefix)
+        return True
 
     def _invoke_all(self, deliveries: Iterable[tuple[str, Any]], source: str) -> None:
         for target, event in deliveries:

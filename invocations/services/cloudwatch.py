@@ -51,15 +51,20 @@ LAMBDA_METRICS = (
     "Throttles",
     "Duration",
     "ConcurrentExecutions",
+    "UnreservedConcurrentExecutions",
+    "ClaimedAccountConcurrency",
     "ProvisionedConcurrentExecutions",
     "ProvisionedConcurrencyInvocations",
     "ProvisionedConcurrencySpilloverInvocations",
     "AsyncEventsReceived",
+    "AsyncEventAge",
     "AsyncEventsDropped",
     "DeadLetterErrors",
     "DestinationDeliveryFailures",
+    "IteratorAge",
 )
-UNITS = {"Duration": "Milliseconds"}  # every other Lambda metric is a Count
+# every other Lambda metric is a Count (DG monitoring-metrics-types)
+UNITS = {"Duration": "Milliseconds", "AsyncEventAge": "Milliseconds", "IteratorAge": "Milliseconds"}
 HIGH_RESOLUTION_PERIODS = (1, 5, 10, 30)
 ALARM_SHORT_PERIODS = (10, 20, 30)
 PAGE = 500
@@ -272,8 +277,8 @@ def list_metrics(params: dict) -> dict:
         since = now() - 3 * 3600
     metrics = []
     for metric, dimensions in reader().series(since=since):
-        if wanted_metric and metric != wanted_metric:
-            continue
+        if metric not in LAMBDA_METRICS or (wanted_metric and metric != wanted_metric):
+            continue  # the dashboard's own series (cold starts, timeouts) are not AWS's
         dims = dict(dimensions)
         if any(name not in dims or (value is not None and dims[name] != value) for name, value in filters):
             continue

@@ -185,6 +185,9 @@ def test_a_fifo_queue_as_a_dead_letter_target_fails_the_delivery_not_the_host(ho
     assert InvocationRecord.objects.filter(function="fifo-dlq").count() == 1
     assert int(redis_client.get(f"lv:delivery_failures:{fifo.arn}")) == 1
     host.run(0.2)  # and the host is still stepping
+    host.metrics.writer.flush(host.clock.now(), final=True)
+    # The refused message reaches CloudWatch as AWS counts it (issue 13 point 1).
+    assert redis_client.zscore("lv:cw:series", "DeadLetterErrors|FunctionName=fifo-dlq") is not None
 
 
 def test_invocations_that_ended_release_their_slots_before_the_same_steps_admission(host, redis_client):

@@ -4,27 +4,40 @@ Hot path (10,000 invocations/s): `emit` only counts into one small group per (se
 executed version, provisioned); the expansion into metrics and dimension sets happens in `drain`, once per host
 step. Seconds are `floor(event.at)` on the engine's clock, so metrics follow the simulation clock.
 
-Metrics (DG monitoring-metrics): Invocations, Errors (function errors and timeouts), Throttles (not counted in
-Invocations), Duration (ms, with a histogram for percentiles), ProvisionedConcurrencyInvocations,
-ProvisionedConcurrencySpilloverInvocations, AsyncEventsReceived, AsyncEventsDropped, DeadLetterErrors and
-DestinationDeliveryFailures (counted from `record_delivery_failure`: the engine has no failed-delivery event yet),
-and ConcurrentExecutions / ProvisionedConcurrentExecutions as gauges sampled by `observe_concurrency`.
+Metrics (DG monitoring-metrics-types, monitoring-concurrency): Invocations, Errors (function errors and timeouts),
+Throttles (not counted in Invocations), Duration (ms, with a histogram for percentiles),
+ProvisionedConcurrencyInvocations, ProvisionedConcurrencySpilloverInvocations, AsyncEventsReceived, AsyncEventAge
+(ms from the event being queued to the attempt that invoked the function, retries included), AsyncEventsDropped,
+DeadLetterErrors and DestinationDeliveryFailures (a target refused the delivery: `DeliveryFailed`, and a stream
+mapping's `OnFailureRecordSent` with delivered False), IteratorAge (stream mappings: ms, age of the batch's last
+record when it was read, from `BatchInvoked`), and the gauges sampled by `observe_concurrency`:
+ConcurrentExecutions, ProvisionedConcurrentExecutions, UnreservedConcurrentExecutions and ClaimedAccountConcurrency.
+
+Two series are LambdaViz's own, for the dashboard's charts (AWS publishes neither; ListMetrics does not list
+them): `COLD_STARTS` and `TIMEOUTS`, under FunctionName only.
+
+A mapping's events name its UUID, not its function: `mapping_targets` (UUID -> function, qualifier), kept by the
+host, resolves them when a second is drained; a mapping it does not know publishes nothing.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from ..events import (
     AsyncEventAccepted,
     AsyncEventDropped,
+    AsyncEventProcessed,
+    DeliveryFailed,
     Event,
     InvocationCompleted,
+    InvocationType,
     ProvisionedConcurrencyChanged,
     Throttled,
 )
 from ..outcomes import Outcome
+from ..sources.events import BatchInvoked, OnFailureRecordSent
 from . import histogram
 from .series import Dimensions, lambda_dimension_sets, series_key
 from .stats import Stat
@@ -33,15 +46,21 @@ SecondMetrics = dict[str, Stat]  # series key -> statistics of one second
 
 _COUNTED = (Outcome.SUCCESS, Outcome.FUNCTION_ERROR, Outcome.TIMEOUT)
 _ERRORS = (Outcome.FUNCTION_ERROR, Outcome.TIMEOUT)
+_EVENT = InvocationType.EVENT
+COLD_STARTS = "lv.ColdStarts"
+TIMEOUTS = "lv.Timeouts"
+DEAD_LETTER_QUEUE = "DeadLetterQueue"  # DeliveryFailed.kind of a DLQ message; OnSuccess / OnFailure otherwise
 
 
 class _Group:
     """One second's invocations of one (function, qualifier, alias, executed version, provisioned)."""
 
-    __slots__ = ("errors", "durations", "spillover")
+    __slots__ = ("errors", "timeouts", "cold", "durations", "spillover")
 
     def __init__(self) -> None:
         self.errors = 0
+        self.timeouts = 0
+        self.cold = 0
         self.durations: list[float] = []
         self.spillover = 0
 
@@ -51,13 +70,23 @@ class LambdaMetrics:
         self._invocations: dict[int, dict[tuple, _Group]] = {}
         self._counts: dict[int, dict[tuple[str, tuple], float]] = {}  # (metric, group key) -> count
         self._gauges: dict[int, dict[str, float]] = {}  # series key -> maximum of the second
+        self._samples: dict[int, dict[tuple[str, tuple], list[float]]] = {}  # (metric, group key) -> values
+        self._mapping_samples: dict[int, dict[tuple[str, str], list[float]]] = {}  # (metric, mapping UUID) -> ms
+        self._mapping_counts: dict[int, dict[tuple[str, str], float]] = {}  # (metric, mapping UUID) -> count
         # (function, qualifier) with provisioned concurrency requested: their on-demand runs are spillover.
         self._provisioned: set[tuple[str, str]] = set()
+        # Async events still queued: request id -> when it was accepted (AsyncEventAge); gone once settled.
+        self._queued_at: dict[str, float] = {}
+        self.mapping_targets: dict[str, tuple[str, str | None]] = {}  # mapping UUID -> (function, qualifier)
         self._handlers = {
             InvocationCompleted: self._completed,
             Throttled: self._throttled,
             AsyncEventAccepted: self._accepted,
             AsyncEventDropped: self._dropped,
+            AsyncEventProcessed: self._processed,
+            DeliveryFailed: self._delivery_failed,
+            BatchInvoked: self._batch_invoked,
+            OnFailureRecordSent: self._on_failure_sent,
             ProvisionedConcurrencyChanged: self._provisioned_changed,
         }
 
@@ -83,21 +112,56 @@ class LambdaMetrics:
         group.durations.append(result.duration_ms)
         if result.outcome in _ERRORS:
             group.errors += 1
+            if result.outcome is Outcome.TIMEOUT:
+                group.timeouts += 1
+        if result.cold_start:
+            group.cold += 1
         if not event.provisioned and (event.function, event.qualifier) in self._provisioned:
             group.spillover += 1
+        if event.invocation_type is _EVENT and event.attempt:  # not a duplicate run (attempt 0)
+            queued_at = self._queued_at.get(result.request_id)
+            if queued_at is not None:
+                key = (event.function, event.qualifier, None, None)
+                self._sample(event.started_at, "AsyncEventAge", key, (event.started_at - queued_at) * 1000.0)
 
     def _count(self, at: float, metric: str, key: tuple) -> None:
         counts = self._counts.setdefault(math.floor(at), {})
         counts[(metric, key)] = counts.get((metric, key), 0) + 1
 
+    def _sample(self, at: float, metric: str, key: tuple, value: float) -> None:
+        samples = self._samples.setdefault(math.floor(at), {})
+        samples.setdefault((metric, key), []).append(value)
+
     def _throttled(self, event: Throttled) -> None:
         self._count(event.at, "Throttles", (event.function, event.qualifier, event.alias, event.version))
 
     def _accepted(self, event: AsyncEventAccepted) -> None:
+        self._queued_at[event.request_id] = event.at
         self._count(event.at, "AsyncEventsReceived", (event.function, event.qualifier, None, None))
 
     def _dropped(self, event: AsyncEventDropped) -> None:
+        self._queued_at.pop(event.request_id, None)
         self._count(event.at, "AsyncEventsDropped", (event.function, event.qualifier, None, None))
+
+    def _processed(self, event: AsyncEventProcessed) -> None:
+        self._queued_at.pop(event.request_id, None)
+
+    def _delivery_failed(self, event: DeliveryFailed) -> None:
+        metric = "DeadLetterErrors" if event.kind == DEAD_LETTER_QUEUE else "DestinationDeliveryFailures"
+        self._count(event.at, metric, (event.function, event.qualifier, None, None))
+
+    def _batch_invoked(self, event: BatchInvoked) -> None:
+        if event.iterator_age is None:  # a queue's batch: IteratorAge is for streams only
+            return
+        samples = self._mapping_samples.setdefault(math.floor(event.at), {})
+        samples.setdefault(("IteratorAge", event.esm), []).append(event.iterator_age * 1000.0)
+
+    def _on_failure_sent(self, event: OnFailureRecordSent) -> None:
+        if event.delivered:
+            return
+        counts = self._mapping_counts.setdefault(math.floor(event.at), {})
+        key = ("DestinationDeliveryFailures", event.esm)
+        counts[key] = counts.get(key, 0) + 1
 
     def _provisioned_changed(self, event: ProvisionedConcurrencyChanged) -> None:
         target = (event.function, event.qualifier)
@@ -108,28 +172,35 @@ class LambdaMetrics:
 
     # --- what the runtime adds -------------------------------------------------------------------------------
 
-    def record_delivery_failure(self, at: float, metric: str, function: str, qualifier: str | None = None) -> None:
-        """DeadLetterErrors or DestinationDeliveryFailures for one event that could not be delivered."""
-        if metric not in ("DeadLetterErrors", "DestinationDeliveryFailures"):
-            raise ValueError(metric)
-        self._count(at, metric, (function, qualifier, None, None))
-
     def observe_concurrency(
-        self, at: float, busy: Iterable[tuple[str, str, bool]], *, qualifiers: dict[tuple[str, str], str] | None = None
+        self,
+        at: float,
+        busy: Iterable[tuple[str, str, bool]],
+        *,
+        qualifiers: dict[tuple[str, str], str] | None = None,
+        reserved: Collection[str] = (),
+        allocated: int = 0,
     ) -> None:
-        """Sample ConcurrentExecutions from the environments busy at `at`: (function, version, provisioned) each.
+        """Sample the concurrency gauges from the environments busy at `at`: (function, version, provisioned) each.
 
-        A second keeps the highest sample (AWS's ConcurrentExecutions is read as Maximum). ProvisionedConcurrent-
-        Executions counts the busy provisioned ones, under FunctionName and, through `qualifiers` ((function,
-        version) -> alias or version with the config), FunctionName+Resource."""
+        A second keeps the highest sample (AWS reads these as Maximum). ProvisionedConcurrentExecutions counts the
+        busy provisioned ones, under FunctionName and, through `qualifiers` ((function, version) -> alias or
+        version with the config), FunctionName+Resource. Account-wide only (DG monitoring-concurrency):
+        UnreservedConcurrentExecutions, the busy on-demand environments of functions without reserved concurrency
+        (`reserved` names those that have it); ClaimedAccountConcurrency, that plus `allocated` (every reservation,
+        and the provisioned concurrency of functions without one)."""
         qualifiers = qualifiers or {}
         counts: dict[str, float] = {}
-        account = 0
+        account = unreserved = 0
         for function, version, provisioned in busy:
             account += 1
+            if not provisioned and function not in reserved:
+                unreserved += 1
             for name in self._concurrency_keys(function, version, provisioned, qualifiers):
                 counts[name] = counts.get(name, 0) + 1
         counts[series_key("ConcurrentExecutions")] = account
+        counts[series_key("UnreservedConcurrentExecutions")] = unreserved
+        counts[series_key("ClaimedAccountConcurrency")] = unreserved + allocated
         gauges = self._gauges.setdefault(math.floor(at), {})
         for name, value in counts.items():
             if value > gauges.get(name, float("-inf")):
@@ -155,7 +226,14 @@ class LambdaMetrics:
     # --- handing over ----------------------------------------------------------------------------------------
 
     def pending_seconds(self) -> list[int]:
-        return sorted(set(self._invocations) | set(self._counts) | set(self._gauges))
+        return sorted(
+            set(self._invocations)
+            | set(self._counts)
+            | set(self._gauges)
+            | set(self._samples)
+            | set(self._mapping_samples)
+            | set(self._mapping_counts)
+        )
 
     def drain(self, before: float | None = None) -> dict[int, SecondMetrics]:
         """The metrics of every second that ended before `before` (all of them when None), removed from here."""
@@ -173,8 +251,24 @@ class LambdaMetrics:
             for name, value in self._gauges.pop(second, {}).items():
                 stat = metrics.setdefault(name, Stat())
                 stat.add(value)
+            for (metric, key), values in self._samples.pop(second, {}).items():
+                for dimensions in lambda_dimension_sets(*key):
+                    _add_stat(metrics, series_key(metric, dimensions), _duration_stat(values))
+            self._drain_mappings(metrics, second)
             out[second] = metrics
         return out
+
+    def _drain_mappings(self, metrics: SecondMetrics, second: int) -> None:
+        for (metric, esm), values in self._mapping_samples.pop(second, {}).items():
+            target = self.mapping_targets.get(esm)
+            if target is not None:
+                for dimensions in lambda_dimension_sets(target[0], target[1], None, None):
+                    _add_stat(metrics, series_key(metric, dimensions), _duration_stat(values))
+        for (metric, esm), count in self._mapping_counts.pop(second, {}).items():
+            target = self.mapping_targets.get(esm)
+            if target is not None:
+                for dimensions in lambda_dimension_sets(target[0], target[1], None, None):
+                    _add_count(metrics, series_key(metric, dimensions), count)
 
     @staticmethod
     def _expand_group(metrics: SecondMetrics, key: tuple, group: _Group) -> None:
@@ -195,10 +289,16 @@ class LambdaMetrics:
                 _add_count(
                     metrics, series_key("ProvisionedConcurrencySpilloverInvocations", dimensions), group.spillover
                 )
+        by_function: Dimensions = (("FunctionName", function),)
+        if group.cold:
+            _add_count(metrics, series_key(COLD_STARTS, by_function), group.cold)
+        if group.timeouts:
+            _add_count(metrics, series_key(TIMEOUTS, by_function), group.timeouts)
 
 
 def _duration_stat(durations: list[float]) -> Stat:
-    """Duration's statistics and histogram for one group, at C speed (10,000 durations a second)."""
+    """Statistics and histogram of one group's values (Duration, AsyncEventAge, IteratorAge), at C speed (10,000
+    durations a second)."""
     return Stat(
         count=len(durations),
         sum=math.fsum(durations),
@@ -206,6 +306,14 @@ def _duration_stat(durations: list[float]) -> Stat:
         maximum=max(durations),
         buckets=histogram.from_values(durations),
     )
+
+
+def _add_stat(metrics: SecondMetrics, name: str, stat: Stat) -> None:
+    merged = metrics.get(name)
+    if merged is None:
+        metrics[name] = Stat().merge(stat)
+    else:
+        merged.merge(stat)
 
 
 def _add_count(metrics: SecondMetrics, name: str, count: float) -> None:

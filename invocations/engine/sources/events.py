@@ -87,11 +87,14 @@ class RecordsSkipped(Event):
 
 @dataclass(frozen=True, slots=True)
 class OnFailureRecordSent(Event):
+    """`delivered` False: the destination refused the record (DestinationDeliveryFailures)."""
+
     esm: str
     partition: str
     destination: str
     condition: str
     batch_size: int
+    delivered: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -400,8 +400,8 @@ class StreamPoller:
             now_epoch=self.ctx.wall(now),
             epoch=self.ctx.epoch,
         )
-        self.ctx.targets.send(destination, body)
-        self._emit(OnFailureRecordSent(now, self.spec.uuid, lane.shard_id, destination, condition, len(records)))
+        sent = self.ctx.targets.send(destination, body) is not False  # False: DestinationDeliveryFailures
+        self._emit(OnFailureRecordSent(now, self.spec.uuid, lane.shard_id, destination, condition, len(records), sent))
 
     def _save_checkpoint(self, shard_id: str) -> None:
         lowest = min(lane.cursor for lane in self._lanes if lane.shard_id == shard_id)

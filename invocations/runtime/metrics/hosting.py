@@ -1,5 +1,6 @@
 """What the engine host does for CloudWatch, in one call per step: write the finished seconds' metrics (one
-pipeline), sample ConcurrentExecutions once per simulated second, and evaluate the alarms in simulated time."""
+pipeline), sample the concurrency gauges once per simulated second (and tell the writer which function each
+stream mapping feeds), and evaluate the alarms in simulated time."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import TYPE_CHECKING
 import redis
 from django.conf import settings
 
+from ...engine.arns import parse_function_ref
 from ...engine.events import EnvState
+from ...errors import LambdaError
 from .reader import MetricReader
 from .writer import MetricWriter
 
@@ -39,7 +42,6 @@ class HostMetrics:
 
     def step(self, host: EngineHost) -> None:
         now = host.clock.now()
-        busy = None
         if math.floor(now) != self._sampled_second:
             self._sampled_second = math.floor(now)
             busy = [
@@ -47,7 +49,10 @@ class HostMetrics:
                 for env in host.engine.store.environments.all()
                 if env.state is EnvState.BUSY
             ]
-        self.writer.flush(now, busy=busy)
+            registry = host.engine.registry
+            self.writer.observe_concurrency(now, busy, **concurrency_context(registry))
+            self.writer.mapping_targets = mapping_targets(host.pollers)
+        self.writer.flush(now)
         wall = time.monotonic()
         if (
             now - self._evaluated_at >= ALARM_EVALUATION_EVERY_S
@@ -55,3 +60,31 @@ class HostMetrics:
         ):
             self._evaluated_at, self._evaluated_wall = now, wall
             self._evaluate_alarms(now, metric_reader=self.reader)
+
+
+def concurrency_context(registry) -> dict:
+    """What the gauges need from the configuration: which (function, version) a provisioned-concurrency config
+    names (alias or version, for ProvisionedConcurrentExecutions' Resource), which functions reserve concurrency,
+    and the concurrency allocated out of the account (ClaimedAccountConcurrency: every reservation, and the
+    provisioned concurrency of functions without one; the registry's own arithmetic)."""
+    qualifiers: dict[tuple[str, str], str] = {}
+    reserved: set[str] = set()
+    for fn in registry.functions():
+        if fn.reserved_concurrency is not None:
+            reserved.add(fn.name)
+        for qualifier in fn.provisioned:
+            qualifiers[(fn.name, fn.version_of(qualifier))] = qualifier
+    allocated = registry.account.concurrency_limit - registry.unreserved_capacity()
+    return {"qualifiers": qualifiers, "reserved": reserved, "allocated": allocated}
+
+
+def mapping_targets(pollers: dict) -> dict[str, tuple[str, str | None]]:
+    """Mapping UUID -> (function, qualifier) of every running mapping (IteratorAge, DestinationDeliveryFailures)."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for uuid, (spec, _) in pollers.items():
+        try:
+            ref = parse_function_ref(spec.function)
+        except LambdaError:
+            continue
+        out[uuid] = (ref.name, ref.qualifier)
+    return out

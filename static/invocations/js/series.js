@@ -111,8 +111,8 @@ export class Buckets {
     this.dirty = true;
   }
 
-  // The server's history (/history, from the invocation records): it replaces the seconds it covers, except the
-  // last two, whose records may still be on their way to the database while the live frames already counted them.
+  // The server's history (/history, from the metric store): it replaces the seconds it covers, except the last
+  // two, whose metrics may still be on their way to Redis while the live frames already counted them.
   load(history) {
     for (const row of history.buckets || []) {
       if (row.t >= history.until - 2 && this.map.has(row.t)) continue;
