@@ -1,4 +1,5 @@
-"""The domain model: functions, versions, aliases, concurrency, async configs, sources, mappings and front doors."""
+"""The domain model: functions, versions, aliases, concurrency, async configs, sources, mappings, front doors,
+resource policies and function URLs."""
 
 from .account import AccountSettings
 from .alarms import AlarmHistoryItem, MetricAlarm
@@ -7,8 +8,10 @@ from .async_config import EventInvokeConfig
 from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
 from .configuration import CodeKind
 from .front_doors import ApiStage, RestApi, TargetGroup
+from .function_urls import FunctionUrlAuthType, FunctionUrlConfig, FunctionUrlInvokeMode
 from .functions import Function
 from .mappings import EventSourceMapping, MappingState, StartingPosition
+from .policies import ResourcePolicy
 from .records import InvocationMinute, InvocationRecord, RecordJournalMark
 from .sources import Bucket, BucketNotification, EventBus, Queue, Stream, StreamKind, Topic
 from .subscriptions import EventRule, TopicSubscription
@@ -30,12 +33,16 @@ __all__ = [
     "InvocationRecord",
     "MetricAlarm",
     "Function",
+    "FunctionUrlAuthType",
+    "FunctionUrlConfig",
+    "FunctionUrlInvokeMode",
     "FunctionConcurrency",
     "MappingState",
     "ProvisionedConcurrencyConfig",
     "ProvisionedConcurrencyStatus",
     "Queue",
     "RecordJournalMark",
+    "ResourcePolicy",
     "RestApi",
     "StartingPosition",
     "Stream",
