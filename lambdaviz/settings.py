@@ -42,6 +42,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
 ]
+# Function URLs answer at <url-id>.lambda-url.<region>.localhost (loopback by RFC 6761, so never another machine).
+if ".localhost" not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(".localhost")
 
 INSTALLED_APPS = [
     "daphne",
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: no visitor ever sees a traceback or a debug page, DEBUG or not (invocations/http_errors.py).
     "invocations.http_errors.VisitorSafeErrors",
+    # A function URL's Host (<url-id>.lambda-url.<region>.localhost) routes every path to its function.
+    "invocations.api.function_url_door.FunctionUrlHosts",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -71,4 +71,5 @@ def test_region_account_and_hosts_come_from_the_environment(tmp_path):
     )
     values = json.loads(result.stdout)
     assert (values["region"], values["account"]) == ("eu-west-1", "210987654321")
-    assert values["hosts"] == ["a.example", "b.example"]
+    # Function URLs (<url-id>.lambda-url.<region>.localhost) are always allowed: `.localhost` is loopback only.
+    assert values["hosts"] == ["a.example", "b.example", ".localhost"]

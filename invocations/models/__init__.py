@@ -1,5 +1,6 @@
 """The domain model: functions, versions, aliases, concurrency, async configs, sources, mappings, front doors,
-CloudWatch alarms and CodeDeploy (applications, deployment groups, deployment configs)."""
+resource policies, function URLs, CloudWatch alarms and CodeDeploy (applications, deployment groups, deployment
+configs)."""
 
 from .account import AccountSettings
 from .alarms import AlarmHistoryItem, MetricAlarm
@@ -16,8 +17,10 @@ from .codedeploy import (
 from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
 from .configuration import CodeKind
 from .front_doors import ApiStage, RestApi, TargetGroup
+from .function_urls import FunctionUrlAuthType, FunctionUrlConfig, FunctionUrlInvokeMode
 from .functions import Function
 from .mappings import EventSourceMapping, MappingState, StartingPosition
+from .policies import ResourcePolicy
 from .records import InvocationMinute, InvocationRecord, RecordJournalMark
 from .sources import Bucket, BucketNotification, EventBus, Queue, Stream, StreamKind, Topic
 from .subscriptions import EventRule, TopicSubscription
@@ -45,12 +48,16 @@ __all__ = [
     "InvocationRecord",
     "MetricAlarm",
     "Function",
+    "FunctionUrlAuthType",
+    "FunctionUrlConfig",
+    "FunctionUrlInvokeMode",
     "FunctionConcurrency",
     "MappingState",
     "ProvisionedConcurrencyConfig",
     "ProvisionedConcurrencyStatus",
     "Queue",
     "RecordJournalMark",
+    "ResourcePolicy",
     "RestApi",
     "StartingPosition",
     "Stream",

@@ -13,6 +13,7 @@ from .concurrency import (
     provisioned_concurrency_report,
 )
 from .front_doors import api_stage_create, api_stage_update, rest_api_create, target_group_create
+from .function_urls import function_url_create, function_url_delete, function_url_update
 from .functions import function_create, function_delete, function_update_code, function_update_configuration
 from .mappings import (
     event_source_mapping_create,
@@ -20,6 +21,7 @@ from .mappings import (
     event_source_mapping_settle,
     event_source_mapping_update,
 )
+from .policies import permission_add, permission_remove
 from .sources import (
     bucket_create,
     bucket_notification_create,
@@ -65,6 +67,11 @@ __all__ = [
     "function_delete",
     "function_update_code",
     "function_update_configuration",
+    "function_url_create",
+    "function_url_delete",
+    "function_url_update",
+    "permission_add",
+    "permission_remove",
     "provisioned_concurrency_delete",
     "provisioned_concurrency_put",
     "provisioned_concurrency_report",

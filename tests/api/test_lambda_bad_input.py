@@ -92,7 +92,17 @@ CASES = [
     ("POST", f"{FUNCTIONS}/fn/invocations", b"not json", "InvalidRequestContentException"),
     ("GET", f"{FUNCTIONS}/fn/invocations", None, "UnknownOperationException"),
     ("PUT", "/2016-08-19/account-settings", {}, "UnknownOperationException"),
-    ("GET", f"{FUNCTIONS}/fn/policy", None, "UnknownOperationException"),
+    ("GET", f"{FUNCTIONS}/fn/policy", None, "ResourceNotFoundException"),
+    ("PUT", f"{FUNCTIONS}/fn/policy", {}, "UnknownOperationException"),
+    (
+        "POST",
+        f"{FUNCTIONS}/fn/policy",
+        {"StatementId": "s", "Action": "lambda:*", "Principal": 7},
+        "InvalidRequestContentException",
+    ),
+    ("POST", "/2021-10-31/functions/fn/url", {"AuthType": "BASIC"}, "ValidationException"),
+    ("POST", "/2021-10-31/functions/fn/url", {"AuthType": "NONE", "Cors": {"MaxAge": -1}}, "ValidationException"),
+    ("GET", "/2021-10-31/functions/fn/urls?MaxItems=0", None, "ValidationException"),
     (
         "GET",
         "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Afn",

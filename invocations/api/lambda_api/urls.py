@@ -2,7 +2,19 @@
 
 from django.urls import path, re_path
 
-from . import account, aliases, code_location, concurrency, event_invoke_config, functions, invoke, mappings, versions
+from . import (
+    account,
+    aliases,
+    code_location,
+    concurrency,
+    event_invoke_config,
+    function_urls,
+    functions,
+    invoke,
+    mappings,
+    policies,
+    versions,
+)
 from .common import operations, unknown_operation
 
 FUNCTION = "2015-03-31/functions/<str:function_name>"
@@ -39,6 +51,31 @@ urlpatterns = [
         f"{FUNCTION}/aliases/<str:name>",
         operations(GET=aliases.get_alias, PUT=aliases.update_alias, DELETE=aliases.delete_alias),
         name="lambda-alias",
+    ),
+    path(
+        f"{FUNCTION}/policy",
+        operations(POST=policies.add_permission, GET=policies.get_policy),
+        name="lambda-policy",
+    ),
+    path(
+        f"{FUNCTION}/policy/<str:statement_id>",
+        operations(DELETE=policies.remove_permission),
+        name="lambda-policy-statement",
+    ),
+    path(
+        "2021-10-31/functions/<str:function_name>/url",
+        operations(
+            POST=function_urls.create_function_url_config,
+            GET=function_urls.get_function_url_config,
+            PUT=function_urls.update_function_url_config,
+            DELETE=function_urls.delete_function_url_config,
+        ),
+        name="lambda-function-url",
+    ),
+    path(
+        "2021-10-31/functions/<str:function_name>/urls",
+        operations(GET=function_urls.list_function_url_configs),
+        name="lambda-function-urls",
     ),
     path(
         "2017-10-31/functions/<str:function_name>/concurrency",
@@ -91,6 +128,6 @@ urlpatterns = [
     # Code.Location of GetFunction: a presigned-style URL, downloaded without SigV4 (code_location.py).
     path("lambda-code/<str:token>", code_location.download_code, name="lambda-code-package"),
     path("2016-08-19/account-settings", operations(GET=account.get_account_settings), name="lambda-account-settings"),
-    # Operations LambdaViz does not simulate (policies, tags, layers, URLs, ...) still answer as the API does.
+    # Operations LambdaViz does not simulate (tags, layers, code signing, ...) still answer as the API does.
     re_path(r"^20\d\d-\d\d-\d\d/", unknown_operation, name="lambda-unknown-operation"),
 ]

@@ -4,7 +4,8 @@
 import { qualifierOr } from "../qualifiers.js";
 
 const ASYNC_KINDS = new Set(["s3", "sns", "events", "eventbridge", "destination", "async"]);
-const SYNC_KINDS = new Set(["sdk", "cli", "traffic", "console"]);
+// "url": a function URL request (drawn from the SDK node until the door has its own, issue 15).
+const SYNC_KINDS = new Set(["sdk", "cli", "traffic", "console", "url"]);
 
 export function invokerFor(topology, sample) {
   const source = (sample.source || "sdk").toLowerCase();
