@@ -124,6 +124,9 @@ class Engine:
         self._env_release = self.environments.release
         self._bill_init = self.options.bill_init_phase
         self._service_error_rate = self.options.service_error_rate
+        # The completion callbacks, bound once (a bound method is otherwise a new object per invocation, twice).
+        self._on_executed = self._executed
+        self._on_finish = self._finish
         self.registry.subscribe(self._config_changed)
         for fn in self.registry.functions():
             self.environments.sync_function(fn.name, fn)
@@ -383,7 +386,7 @@ class Engine:
         if cold:
             now, rid = attempt.started_at, attempt.request_id
             self._emit(ColdStartBegan(now, rid, vt.function, vt.version, env.env_id, env.init_type))
-        vt.executor.execute(attempt, self._executed)
+        vt.executor.execute(attempt, self._on_executed)
         return stale
 
     def _executed(self, attempt: Attempt, report: ExecutionReport) -> None:
@@ -392,7 +395,7 @@ class Engine:
         seconds = (report.duration_ms + init if init is not None else report.duration_ms) / 1000.0
         clock = self.clock
         delay = attempt.started_at + seconds - clock.now()
-        clock.call_later(delay if delay > 0.0 else 0.0, self._finish, attempt)
+        clock.call_later(delay if delay > 0.0 else 0.0, self._on_finish, attempt)
 
     def _finish(self, attempt: Attempt) -> None:
         now = self.clock.now()
