@@ -13,12 +13,12 @@ Module map (one purpose each):
     environments  cold/warm/reset/reclaim and provisioned pools (§9)
     executors     Executor protocol, ExecutionReport, ModelledExecutor
     matching      fail_when over payloads and batch records
-    invocation    the in-flight record of one attempt
+    invocation    Attempt: the in-flight record of one attempt, passed from invoke to completion
     outcomes      Outcome, InvokeResult, log lines, billing (§1, §9)
     events        the event vocabulary and sinks
     async_invoke  the internal queue, retries, DLQ and destinations (§2)
     records       invocation records, DLQ attributes, EventBridge envelope (§2)
     targets       Targets protocol, MemoryTargets
-    fastinit      a fast __init__ for frozen dataclasses on the hot path
+    fastinit      fast __init__ and keyword constructors for dataclasses on the hot path
     sources/      event source mapping pollers (§3)
 """

@@ -24,6 +24,7 @@ from .events import (
     InvocationType,
     RetryScheduled,
 )
+from .invocation import new_attempt
 from .outcomes import InvokeResult, Outcome
 from .records import (
     EVENT_AGE_EXCEEDED,
@@ -148,9 +149,26 @@ class AsyncInvoker:
         if p and engine.rng.random() < p:
             self._emit(DuplicateDelivered(now, item.request_id, item.function, "function"))
             # attempt 0 marks the duplicate in InvocationCompleted; its outcome does not touch the item.
-            engine._start(route, item.payload, item.request_id, item.source, InvocationType.EVENT, 0, None, None)
+            engine._start(
+                new_attempt(
+                    request_id=item.request_id,
+                    payload=item.payload,
+                    route=route,
+                    source=item.source,
+                    invocation_type=InvocationType.EVENT,
+                    number=0,
+                )
+            )
         engine._start(
-            route, item.payload, item.request_id, item.source, InvocationType.EVENT, item.attempts + 1, None, item
+            new_attempt(
+                request_id=item.request_id,
+                payload=item.payload,
+                route=route,
+                source=item.source,
+                invocation_type=InvocationType.EVENT,
+                number=item.attempts + 1,
+                item=item,
+            )
         )
 
     def completed(self, item: AsyncItem, route: Route, result: InvokeResult) -> None:

@@ -18,7 +18,7 @@ from .outcomes import Outcome
 from .profile import BehaviourProfile
 
 if TYPE_CHECKING:
-    from .invocation import Invocation
+    from .invocation import Attempt
 
 
 @dataclass(slots=True)
@@ -37,7 +37,7 @@ class ExecutionReport:
 
 
 class Executor(Protocol):
-    def execute(self, job: Invocation, done: Callable[[Invocation, ExecutionReport], None]) -> None:
+    def execute(self, job: Attempt, done: Callable[[Attempt, ExecutionReport], None]) -> None:
         """Run `job` (read: request_id, payload, function, version, config, env, cold); call `done` exactly once."""
         ...
 
@@ -105,7 +105,7 @@ class ModelledExecutor:
         self._cache[id(p)] = (p, compiled)  # the profile is kept alive, so its id cannot be reused
         return compiled
 
-    def execute(self, job: Invocation, done: Callable[[Invocation, ExecutionReport], None]) -> None:
+    def execute(self, job: Attempt, done: Callable[[Attempt, ExecutionReport], None]) -> None:
         config = job.config
         profile = config.profile
         hit = self._cache.get(id(profile))
@@ -151,7 +151,7 @@ def _has_placeholder(value: Any) -> bool:
     return False
 
 
-def _lookup(name: str, job: Invocation) -> Any:
+def _lookup(name: str, job: Attempt) -> Any:
     if name == "requestId":
         return job.request_id
     if name == "functionName":
@@ -172,7 +172,7 @@ def _lookup(name: str, job: Invocation) -> Any:
     return value
 
 
-def _render(value: Any, job: Invocation) -> Any:
+def _render(value: Any, job: Attempt) -> Any:
     if isinstance(value, str):
         whole = _PLACEHOLDER.fullmatch(value)
         if whole:

@@ -1,8 +1,9 @@
 """The engine facade: sync and async invoke through routing, concurrency, environments and executors.
 
-Hot path (one sync invocation): a cached Route, one try_acquire, one idle-environment pop, one executor call,
-one heap entry for the completion, one InvokeResult and one InvocationCompleted. Log lines are derived lazily
-from the result (InvokeResult.log_lines), never formatted here.
+Hot path (one sync invocation): a cached Route, one Attempt (the record passed along from there to completion),
+one try_acquire, one idle-environment pop, one executor call, one heap entry for the completion, one InvokeResult
+and one InvocationCompleted. Log lines are derived lazily from the result (InvokeResult.log_lines), never formatted
+here.
 
 Batch path (invoke_many): the same steps per request, in the same order, but the concurrency slots of a run of
 requests are taken with ONE try_acquire_many (one round trip for a Redis store). It is exactly equivalent to
@@ -17,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ..errors import LambdaError
-from .async_invoke import AsyncInvoker, AsyncItem
+from .async_invoke import AsyncInvoker
 from .clock import VirtualClock
 from .concurrency import throttle_body
 from .config import FunctionConfig
@@ -33,12 +34,12 @@ from .events import (
     Throttled,
 )
 from .executors import ExecutionReport, Executor, ModelledExecutor
-from .invocation import Invocation
+from .invocation import Attempt, new_attempt
 from .options import EngineOptions
-from .outcomes import InvokeResult, Outcome
+from .outcomes import InvokeResult, Outcome, new_result
 from .registry import Registry
 from .request_ids import random_request_ids
-from .routing import Route, Router, VersionTarget
+from .routing import Route, Router
 from .store import Grant, MemoryStore, StateStore
 from .targets import MemoryTargets, Targets
 
@@ -119,11 +120,13 @@ class Engine:
         # Optional on a store (older or test stores may lack them): invoke_many then runs request by request.
         self._acquire_many = getattr(self.store.concurrency, "try_acquire_many", None)
         self._release_many = getattr(self.store.concurrency, "release_many", None)
-        self._taken = 0  # invoke_many: how many of the current run's grants have been used
         self._take = self.store.environments.pop_idle
         self._env_release = self.environments.release
         self._bill_init = self.options.bill_init_phase
         self._service_error_rate = self.options.service_error_rate
+        # The completion callbacks, bound once (a bound method is otherwise a new object per invocation, twice).
+        self._on_executed = self._executed
+        self._on_finish = self._finish
         self.registry.subscribe(self._config_changed)
         for fn in self.registry.functions():
             self.environments.sync_function(fn.name, fn)
@@ -146,7 +149,17 @@ class Engine:
         `request_id` if the caller chose it (the API's x-amzn-RequestId), else a new one."""
         route = self.router.route_for(target, qualifier)
         rid = self.new_request_id() if request_id is None else request_id
-        self._start(route, payload, rid, source, _SYNC, 1, on_complete, None, client_context=client_context)
+        self._start(
+            new_attempt(
+                request_id=rid,
+                payload=payload,
+                route=route,
+                source=source,
+                invocation_type=_SYNC,
+                on_complete=on_complete,
+                client_context=client_context,
+            )
+        )
 
     def invoke_async(
         self,
@@ -219,13 +232,7 @@ class Engine:
                 i += 1
                 continue
             grants = self._acquire_many(acquires) if acquires else []
-            i = j
-            try:
-                i = self._run_planned(requests, plan, acquires, grants, out, j)
-            except BaseException:
-                # Unexpected (an executor or a sink raised): sequential calls would not have taken the rest's slots.
-                self._give_back(acquires, grants, self._taken)
-                raise
+            i = self._run_planned(requests, plan, acquires, grants, out, j)
         return out
 
     def _run_planned(
@@ -238,42 +245,41 @@ class Engine:
         next_index: int,
     ) -> int:
         """Start the requests of one run with their granted slots; returns where the next run begins."""
-        g = self._taken = 0
-        for index, route in plan:
-            if route is None:
-                continue
-            request = requests[index]
-            if request.event:
-                out[index] = self.async_invoker.accept(
-                    route, request.target, request.qualifier, request.payload, request.source, request.request_id
+        g = 0  # how many of the run's grants have been used
+        try:
+            for index, route in plan:
+                if route is None:
+                    continue
+                request = requests[index]
+                if request.event:
+                    out[index] = self.async_invoker.accept(
+                        route, request.target, request.qualifier, request.payload, request.source, request.request_id
+                    )
+                    continue
+                rid = out[index] = request.request_id or self.new_request_id()
+                attempt = new_attempt(
+                    request_id=rid,
+                    payload=request.payload,
+                    route=route,
+                    source=request.source,
+                    invocation_type=_SYNC,
+                    on_complete=request.on_complete,
+                    client_context=request.client_context,
                 )
-                continue
-            rid = out[index] = request.request_id or self.new_request_id()
-            acquired = acquires[g]
-            grant = grants[g]
-            g = self._taken = g + 1
-            vt = route.pick(self._random)
-            now = self.clock.now()
-            payload, source, on_complete = request.payload, request.source, request.on_complete
-            stale = self._admit(
-                route,
-                vt,
-                grant,
-                acquired[0],
-                payload,
-                rid,
-                source,
-                _SYNC,
-                1,
-                on_complete,
-                None,
-                now,
-                client_context=request.client_context,
-            )
-            if stale:
-                # Give back the slots granted to the rest of this run; they are taken again from here.
-                self._give_back(acquires, grants, g)
-                return index + 1
+                # What _start would set; the slot itself was granted with the run.
+                attempt.target = route.pick(self._random)
+                attempt.started_at = self.clock.now()
+                attempt.pc_key = acquires[g][0]
+                grant = grants[g]
+                g += 1
+                if self._admit(attempt, grant):
+                    # Give back the slots granted to the rest of this run; they are taken again from here.
+                    self._give_back(acquires, grants, g)
+                    return index + 1
+        except BaseException:
+            # Unexpected (an executor or a sink raised): sequential calls would not have taken the rest's slots.
+            self._give_back(acquires, grants, g)
+            raise
         return next_index
 
     def _give_back(self, acquires: list[tuple[str | None, int, str, int]], grants: list[Grant], start: int) -> None:
@@ -298,15 +304,15 @@ class Engine:
             return exc
         rid = request.request_id or self.new_request_id()
         self._start(
-            route,
-            request.payload,
-            rid,
-            request.source,
-            _SYNC,
-            1,
-            request.on_complete,
-            None,
-            client_context=request.client_context,
+            new_attempt(
+                request_id=rid,
+                payload=request.payload,
+                route=route,
+                source=request.source,
+                invocation_type=_SYNC,
+                on_complete=request.on_complete,
+                client_context=request.client_context,
+            )
         )
         return rid
 
@@ -322,181 +328,149 @@ class Engine:
 
     # --- the invoke path ---------------------------------------------------------------------------------------
 
-    def _start(
-        self,
-        route: Route,
-        payload: Any,
-        rid: str,
-        source: str,
-        itype: InvocationType,
-        attempt: int,
-        on_complete: OnComplete | None,
-        item: AsyncItem | None,
-        *,
-        client_context: dict[str, Any] | None = None,
-    ) -> None:
-        now = self.clock.now()
-        vt = route.pick(self._random)
+    def _start(self, attempt: Attempt) -> None:
+        """Pick the version, maybe fail in the service, take a concurrency slot, admit."""
+        route = attempt.route
+        attempt.started_at = self.clock.now()
+        vt = attempt.target = route.pick(self._random)
         if self._service_error_rate and self._random() < self._service_error_rate:
-            self._refuse(route, vt, rid, None, source, itype, on_complete, item, now)
+            self._refuse(attempt, None)
             return
         pc = route.pc
         if pc is not None and vt is route.primary:
             pc_key, pc_cap = pc.key, pc.allocated
         else:
             pc_key, pc_cap = None, 0
-        grant = self._acquire(pc_key, pc_cap, route.pool_key, route.pool_cap)
-        self._admit(
-            route, vt, grant, pc_key, payload, rid, source, itype, attempt, on_complete, item, now, client_context
-        )
+        attempt.pc_key = pc_key
+        self._admit(attempt, self._acquire(pc_key, pc_cap, route.pool_key, route.pool_cap))
 
-    def _admit(
-        self,
-        route: Route,
-        vt: VersionTarget,
-        grant: Grant,
-        pc_key: str | None,
-        payload: Any,
-        rid: str,
-        source: str,
-        itype: InvocationType,
-        attempt: int,
-        on_complete: OnComplete | None,
-        item: AsyncItem | None,
-        now: float,
-        client_context: dict[str, Any] | None = None,
-    ) -> bool:
+    def _admit(self, attempt: Attempt, grant: Grant) -> bool:
         """Everything after try_acquire: refuse, or take/create an environment and execute. Returns True when it
         changed the counters itself or called back into unknown code (invoke_many's granted slots are then stale)."""
+        route = attempt.route
         if grant is _THROTTLED:
-            self._refuse(route, vt, rid, route.reason, source, itype, on_complete, item, now)
-            return on_complete is not None
-        stale = False
+            self._refuse(attempt, route.reason)
+            return attempt.on_complete is not None
+        vt, pc_key, stale = attempt.target, attempt.pc_key, False
         env = self._take(pc_key if grant is _PROVISIONED else vt.pool)
         if env is None and grant is _PROVISIONED:
             # Allocated but none idle (an environment is being replaced): spill over to on-demand.
             stale = True
             self._release(grant, pc_key, route.pool_key)
-            pc_key = None
+            pc_key = attempt.pc_key = None
             grant = self._acquire(None, 0, route.pool_key, route.pool_cap)
             if grant is _THROTTLED:
-                self._refuse(route, vt, rid, route.reason, source, itype, on_complete, item, now)
+                self._refuse(attempt, route.reason)
                 return True
             env = self._take(vt.pool)
         if env is None:
             scaling = self.registry.account.scaling_rate
             if scaling is not None and not self.store.concurrency.take_token(
-                f"scale:{vt.function}", now, scaling.environments, scaling.environments / scaling.per_seconds
+                f"scale:{vt.function}",
+                attempt.started_at,
+                scaling.environments,
+                scaling.environments / scaling.per_seconds,
             ):
                 self._release(grant, pc_key, route.pool_key)
-                self._refuse(route, vt, rid, route.scaling_reason, source, itype, on_complete, item, now)
+                self._refuse(attempt, route.scaling_reason)
                 return True
             env = self.environments.create(vt.function, vt.version, vt.config, vt.pool, ON_DEMAND)
         if route.pc is not None and grant is not _PROVISIONED and vt is route.primary:
             counts = self.spillover_invocations
             counts[vt.function] = counts.get(vt.function, 0) + 1
         env.state = _BUSY
-        job = Invocation(
-            rid, payload, route, vt, env, grant, pc_key, now, source, itype, attempt, on_complete, item, client_context
-        )
-        if job.cold:
+        attempt.grant = grant
+        attempt.env = env
+        attempt.config = env.config
+        cold = attempt.cold = env.needs_init
+        if cold:
+            now, rid = attempt.started_at, attempt.request_id
             self._emit(ColdStartBegan(now, rid, vt.function, vt.version, env.env_id, env.init_type))
-        vt.executor.execute(job, self._executed)
+        vt.executor.execute(attempt, self._on_executed)
         return stale
 
-    def _executed(self, job: Invocation, report: ExecutionReport) -> None:
-        job.report = report
+    def _executed(self, attempt: Attempt, report: ExecutionReport) -> None:
+        attempt.report = report
         init = report.init_ms
         seconds = (report.duration_ms + init if init is not None else report.duration_ms) / 1000.0
         clock = self.clock
-        delay = job.started_at + seconds - clock.now()
-        clock.call_later(delay if delay > 0.0 else 0.0, self._finish, job)
+        delay = attempt.started_at + seconds - clock.now()
+        clock.call_later(delay if delay > 0.0 else 0.0, self._on_finish, attempt)
 
-    def _finish(self, job: Invocation) -> None:
+    def _finish(self, attempt: Attempt) -> None:
         now = self.clock.now()
-        report = job.report
-        assert report is not None
-        self._release(job.grant, job.pc_key, job.route.pool_key)
+        report = attempt.report
+        self._release(attempt.grant, attempt.pc_key, attempt.route.pool_key)
         outcome = report.outcome
-        self._env_release(job.env, now, outcome is _TIMEOUT or report.reset)
-        config = job.config
+        self._env_release(attempt.env, now, outcome is _TIMEOUT or report.reset)
+        config = attempt.config
         if outcome is _SUCCESS:
             payload, function_error = report.response, None
         elif outcome is _TIMEOUT:
             payload = {
                 "errorType": "Sandbox.Timedout",
-                "errorMessage": f"RequestId: {job.request_id} Error: Task timed out after "
+                "errorMessage": f"RequestId: {attempt.request_id} Error: Task timed out after "
                 f"{config.timeout_s:.2f} seconds",
             }
             function_error = "Unhandled"
         else:
             payload, function_error = report.response, "Unhandled"
-        vt = job.target
+        vt = attempt.target
         # Billed Duration (semantics §9): rounded up to 1 ms, at least 1 ms; Init added per options.bill_init_phase.
         init = report.init_ms
         billable = report.duration_ms + init if (init is not None and self._bill_init) else report.duration_ms
         billed = int(billable)
         if billable - billed > 1e-6 or billed == 0:
             billed += 1
-        result = InvokeResult(
-            job.request_id,
-            outcome,
-            200,
-            vt.version,
-            payload,
-            function_error,
-            None,
-            job.cold,
-            report.duration_ms,
-            billed,
-            init,
-            config.memory_mb,
-            report.memory_used_mb,
-            vt.arn,
-            report.logs,
-            config.runtime,
+        result = new_result(
+            request_id=attempt.request_id,
+            outcome=outcome,
+            status_code=200,
+            executed_version=vt.version,
+            payload=payload,
+            function_error=function_error,
+            cold_start=attempt.cold,
+            duration_ms=report.duration_ms,
+            billed_ms=billed,
+            init_ms=init,
+            memory_size_mb=config.memory_mb,
+            max_memory_used_mb=report.memory_used_mb,
+            function_arn=vt.arn,
+            logs=report.logs,
+            runtime=config.runtime,
         )
-        route = job.route
+        route = attempt.route
         self._emit(
             InvocationCompleted(
                 now,
                 result,
-                job.source,
-                job.invocation_type,
+                attempt.source,
+                attempt.invocation_type,
                 route.function,
                 route.qualifier,
                 route.alias,
-                job.env.env_id,
-                job.started_at,
-                job.attempt,
-                job.grant is _PROVISIONED,
+                attempt.env.env_id,
+                attempt.started_at,
+                attempt.number,
+                attempt.grant is _PROVISIONED,
             )
         )
-        if job.item is not None:
-            self.async_invoker.completed(job.item, route, result)
-        elif job.on_complete is not None:
-            job.on_complete(result)
+        if attempt.item is not None:
+            self.async_invoker.completed(attempt.item, route, result)
+        elif attempt.on_complete is not None:
+            attempt.on_complete(result)
 
-    def _refuse(
-        self,
-        route: Route,
-        vt: VersionTarget,
-        rid: str,
-        reason: str | None,
-        source: str,
-        itype: InvocationType,
-        on_complete: OnComplete | None,
-        item: AsyncItem | None,
-        now: float,
-    ) -> None:
+    def _refuse(self, attempt: Attempt, reason: str | None) -> None:
         """A 429 throttle (`reason` set) or a simulated 500 ServiceException (`reason` None)."""
+        route, vt, now, rid = attempt.route, attempt.target, attempt.started_at, attempt.request_id
+        source, itype = attempt.source, attempt.invocation_type
         if reason is not None:
-            result = InvokeResult(
-                rid,
-                Outcome.THROTTLED,
-                429,
-                vt.version,
-                throttle_body(reason),
+            result = new_result(
+                request_id=rid,
+                outcome=Outcome.THROTTLED,
+                status_code=429,
+                executed_version=vt.version,
+                payload=throttle_body(reason),
                 throttle_reason=reason,
                 function_arn=vt.arn,
             )
@@ -504,14 +478,19 @@ class Engine:
                 Throttled(now, rid, route.function, route.qualifier, route.alias, vt.version, reason, source, itype)
             )
         else:
-            result = InvokeResult(
-                rid, Outcome.SERVICE_ERROR, 500, vt.version, dict(_SERVICE_ERROR_BODY), function_arn=vt.arn
+            result = new_result(
+                request_id=rid,
+                outcome=Outcome.SERVICE_ERROR,
+                status_code=500,
+                executed_version=vt.version,
+                payload=dict(_SERVICE_ERROR_BODY),
+                function_arn=vt.arn,
             )
             self._emit(ServiceFailed(now, rid, route.function, route.qualifier, route.alias, vt.version, source, itype))
-        if item is not None:
-            self.async_invoker.refused(item, route, result)
-        elif on_complete is not None:
-            on_complete(result)
+        if attempt.item is not None:
+            self.async_invoker.refused(attempt.item, route, result)
+        elif attempt.on_complete is not None:
+            attempt.on_complete(result)
 
     # --- configuration ---------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""fast_frozen_init keeps a frozen slotted dataclass's behaviour while constructing it faster."""
+"""fast_frozen_init and keyword_constructor keep a slotted dataclass's behaviour while constructing it faster."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from invocations.engine.events import Event
-from invocations.engine.fastinit import fast_frozen_init
-from invocations.engine.outcomes import InvokeResult, Outcome
+from invocations.engine.fastinit import fast_frozen_init, keyword_constructor
+from invocations.engine.invocation import Attempt, new_attempt
+from invocations.engine.outcomes import InvokeResult, Outcome, new_result
 
 
 @fast_frozen_init
@@ -50,3 +51,53 @@ def test_unsupported_dataclasses_are_refused():
     for cls in (WithFactory, NotFrozen):
         with pytest.raises(TypeError):
             fast_frozen_init(cls)
+
+
+def test_a_keyword_constructor_builds_what_the_class_builds_from_the_same_keywords():
+    kw = dict(request_id="r", outcome=Outcome.SUCCESS, status_code=200, executed_version="1", payload=[1], logs=("a",))
+    result = new_result(**kw)
+    assert type(result) is InvokeResult and result == InvokeResult(**kw)
+    assert (result.function_error, result.billed_ms, result.runtime) == (None, 0, "python3.13")  # the defaults
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.payload = None  # type: ignore[misc]
+
+
+def test_a_keyword_constructor_takes_keywords_only_and_only_the_fields():
+    with pytest.raises(TypeError):
+        new_result("r", Outcome.SUCCESS, 200, "1", None)
+    with pytest.raises(TypeError):
+        new_result(request_id="r", outcome=Outcome.SUCCESS, status_code=200, executed_version="1")  # no payload
+    with pytest.raises(TypeError):
+        new_result(request_id="r", outcome=Outcome.SUCCESS, status_code=200, executed_version="1", payload=1, x=2)
+
+
+def test_fields_outside_init_are_left_unset_as_the_dataclass_leaves_them():
+    made = new_attempt(request_id="r", payload={}, route=None, source="sdk", invocation_type="RequestResponse")
+    built = Attempt("r", {}, None, "sdk", "RequestResponse")  # type: ignore[arg-type]
+    assert repr(made) == repr(built)
+    for attempt in (made, built):
+        with pytest.raises(AttributeError):
+            attempt.env  # noqa: B018 - set by Engine._admit, not at construction
+    made.number = 2  # an Attempt is mutable: the engine fills it in
+    assert made.number == 2
+
+
+def test_keyword_constructors_refuse_what_they_cannot_build():
+    @dataclass(slots=True)
+    class WithFactory:
+        items: list = field(default_factory=list)
+
+    @dataclass(frozen=True)
+    class NotSlotted:
+        x: int
+
+    @dataclass(slots=True)
+    class PostInit:
+        x: int
+
+        def __post_init__(self) -> None:
+            self.x += 1
+
+    for cls in (WithFactory, NotSlotted, PostInit):
+        with pytest.raises(TypeError):
+            keyword_constructor(cls)

@@ -71,11 +71,11 @@ if TYPE_CHECKING:
     from ...engine.config import VersionConfig
     from ...engine.environments import Environment
     from ...engine.events import Event
-    from ...engine.invocation import Invocation
+    from ...engine.invocation import Attempt
 
 log = logging.getLogger(__name__)
 
-Done = Callable[["Invocation", ExecutionReport], None]
+Done = Callable[["Attempt", ExecutionReport], None]
 PROVISIONED_INIT_LIMIT_S = 130.0  # semantics §9: PC Init may take up to max(130 s, function timeout)
 _READ, _WRITE = selectors.EVENT_READ, selectors.EVENT_WRITE
 
@@ -142,7 +142,7 @@ class PythonExecutor:
 
     # --- the host's side (engine loop thread) ---------------------------------------------------------------------
 
-    def execute(self, job: Invocation, done: Done) -> None:
+    def execute(self, job: Attempt, done: Done) -> None:
         """Queue `job` for its environment's process; `done(job, report)` is called later, from poll()."""
         if self._closed:
             raise RuntimeError("the Python executor is closed")

@@ -1,4 +1,4 @@
-"""Fixtures for the real Python handler executor: jobs shaped like the engine's Invocation, run to completion."""
+"""Fixtures for the real Python handler executor: jobs shaped like the engine's Attempt, run to completion."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def make_job(config: VersionConfig, payload=None, *, env_id: int | None = None, 
              function: str = "fn", version: str = "$LATEST", qualifier: str | None = None,
              init_type: str = "on-demand", request_id: str | None = None,
              client_context: dict | None = None):  # fmt: skip
-    """What PythonExecutor reads of an engine Invocation: request_id, payload, config, env, cold, target, route,
+    """What PythonExecutor reads of an engine Attempt: request_id, payload, config, env, cold, target, route,
     client_context."""
     env_id = next(_env_ids) if env_id is None else env_id
     base = ARN.format(name=function)
