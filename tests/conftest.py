@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,14 @@ import redis
 from django.conf import settings
 
 
-def eventually(predicate, *, timeout: float = 10.0, interval: float = 0.05, what: str | None = None):
+def eventually(
+    predicate, *, timeout: float = 10.0, interval: float = 0.05, what: str | Callable[[], str] | None = None
+):
     """Call `predicate` until it returns something truthy, and return that value.
 
-    After `timeout` seconds raises AssertionError naming what was awaited (`what`, or the predicate's source name)
-    and the last value it returned. Import it with `from tests.conftest import eventually`.
+    After `timeout` seconds raises AssertionError naming what was awaited (`what`, called then if it is a function
+    so it can describe the state at that moment, or else the predicate's name) and the last value it returned.
+    Import it with `from tests.conftest import eventually`.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -25,7 +29,7 @@ def eventually(predicate, *, timeout: float = 10.0, interval: float = 0.05, what
         if value:
             return value
         if time.monotonic() >= deadline:
-            awaited = what or getattr(predicate, "__qualname__", repr(predicate))
+            awaited = (what() if callable(what) else what) or getattr(predicate, "__qualname__", repr(predicate))
             raise AssertionError(f"timed out after {timeout} s waiting for {awaited}; last value: {value!r}")
         time.sleep(interval)
 
@@ -107,8 +111,7 @@ def _leaves_nothing_running():
     def left() -> set:
         return {item for item in _running() - before - _owned_by_wider_fixtures if item[1] not in _owned_pids}
 
-    deadline = time.monotonic() + 2.0
-    while left() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if left():
+    try:
+        eventually(lambda: not left(), timeout=2.0, interval=0.02)
+    except AssertionError:
         pytest.fail(f"left running after the test: {sorted(left())}", pytrace=False)

@@ -8,7 +8,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +21,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from tests.conftest import owned_by_fixture
+from tests.conftest import eventually, owned_by_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCESS_KEY_ID = "AKIALAMBDAVIZTEST001"
@@ -71,18 +70,18 @@ def _serve_with_daphne(tmp_path_factory, settings_module: str):
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     owned_by_fixture(process)
+
+    def listening() -> bool:
+        if process.poll() is not None:
+            pytest.fail(f"daphne exited ({process.returncode}):\n{log_path.read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            return False
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"daphne exited ({process.returncode}):\n{log_path.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"daphne did not listen within 30 s:\n{log_path.read_text()}")
-                time.sleep(0.1)
+        eventually(listening, timeout=30, interval=0.1, what=lambda: f"daphne to listen:\n{log_path.read_text()}")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
@@ -256,8 +255,10 @@ def checkout(client):
 @pytest.fixture
 def engine_host(redis_client):
     """The engine host (runtime.host.wiring.build_host) running in a background thread for the test's duration:
-    it reads the database and Redis, takes the API's invocations from the inbox and answers their reply keys."""
+    it reads the database and Redis, takes the API's invocations from the inbox and answers their reply keys.
+    Yields a handle whose `host` is that host (read its state from the test thread, never step it)."""
     import threading
+    from types import SimpleNamespace
 
     import redis as redis_lib
     from django.conf import settings as django_settings
@@ -269,10 +270,11 @@ def engine_host(redis_client):
 
     stop, ready = threading.Event(), threading.Event()
     failures: list[BaseException] = []
+    handle = SimpleNamespace(host=None)
 
     def run() -> None:
         try:
-            host = build_host(
+            host = handle.host = build_host(
                 client=redis_lib.Redis.from_url(django_settings.REDIS_URL),
                 config=DatabaseConfig(),
                 reporter=DatabaseReporter(),
@@ -296,7 +298,7 @@ def engine_host(redis_client):
     thread = threading.Thread(target=run, name="engine-host", daemon=True)
     thread.start()
     assert ready.wait(30), "the engine host did not start"
-    yield
+    yield handle
     stop.set()
     thread.join(30)
     assert not thread.is_alive(), "the engine host did not stop"

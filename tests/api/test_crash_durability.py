@@ -20,7 +20,8 @@ from invocations.runtime.redis_store import RedisAsyncQueue, RedisQueueStore, re
 from invocations.runtime.shared_clock import SharedClock
 from invocations.services import queue_create
 from invocations.tasks import host_run
-from tests.runtime.worker import WorkerProcess, wait_for
+from tests.conftest import eventually
+from tests.runtime.worker import WorkerProcess
 
 from .conftest import create_modelled, lambda_api_client
 
@@ -48,14 +49,15 @@ def delivered(redis_client, arn: str) -> list[tuple[int, str]]:
 
 
 def host_pid(redis_client) -> int:
-    holder = wait_for(lambda: redis_client.get(LEASE), timeout=20)
-    assert holder, "no engine host took the lease"
+    holder = eventually(
+        lambda: redis_client.get(LEASE), timeout=20, interval=0.2, what="an engine host to take the lease"
+    )
     return int(holder.decode().split("-")[0])
 
 
 def start_host_after_lease_expires(redis_client) -> None:
     """What beat's host_ensure does under `make run`: a new host once the dead one's lease has expired."""
-    assert wait_for(lambda: not redis_client.exists(LEASE), timeout=15, interval=0.05)
+    eventually(lambda: not redis_client.exists(LEASE), timeout=15, what="the dead host's lease to expire")
     host_run.delay(max_seconds=90)
 
 
@@ -84,14 +86,14 @@ def test_accepted_events_survive_sigkill_of_the_host_then_the_worker_with_one_re
         host_run.delay(max_seconds=90)
         pid = host_pid(redis_client)
         accept(client, range(EVENTS // 2))
-        assert wait_for(lambda: processed() >= 20, timeout=30)
+        eventually(lambda: processed() >= 20, timeout=30, interval=0.2)
         os.kill(pid, signal.SIGKILL)  # the engine host's process only (a pool child); the worker lives on
         assert processed() < EVENTS // 2, "everything finished before the kill: the test proves nothing"
 
         accept(client, range(EVENTS // 2, EVENTS))  # accepted while no host runs
         start_host_after_lease_expires(redis_client)
         assert host_pid(redis_client) != pid
-        assert wait_for(lambda: processed() >= EVENTS // 2 + 20, timeout=40), _state(redis_client)
+        eventually(lambda: processed() >= EVENTS // 2 + 20, timeout=40, interval=0.2, what=lambda: _state(redis_client))
         first.kill9()  # now the whole worker, pool and all
         killed_at = time.monotonic()
         assert processed() < EVENTS, "everything finished before the second kill: the test proves nothing"
@@ -101,11 +103,20 @@ def test_accepted_events_survive_sigkill_of_the_host_then_the_worker_with_one_re
         second = WorkerProcess("durable-b")
         start_host_after_lease_expires(redis_client)
         # ...and a sync invoke, which needs the engine host, answers again within 10 s of the kill.
-        answered = wait_for(lambda: _sync_invoke_answers(client), timeout=max(0.0, 10 - (time.monotonic() - killed_at)))
-        assert answered, "no sync invoke answered within 10 s of the worker's SIGKILL"
+        eventually(
+            lambda: _sync_invoke_answers(client),
+            timeout=max(0.0, 10 - (time.monotonic() - killed_at)),
+            interval=0.2,
+            what="a sync invoke to answer within 10 s of the worker's SIGKILL",
+        )
 
-        assert wait_for(lambda: processed() == EVENTS, timeout=60), f"processed {processed()} of {EVENTS}"
-        assert wait_for(lambda: record_journal.pending(redis_client) == 0, timeout=20)
+        eventually(
+            lambda: processed() == EVENTS,
+            timeout=60,
+            interval=0.2,
+            what=lambda: f"all {EVENTS} (processed {processed()})",
+        )
+        eventually(lambda: record_journal.pending(redis_client) == 0, timeout=20, interval=0.2, what="an empty journal")
     finally:
         redis_client.delete(LEASE)
         if second is not None:

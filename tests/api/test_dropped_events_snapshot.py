@@ -2,24 +2,15 @@
 invokes are dropped, and the function's snapshot (what a reloaded page loads) lists each one by the request id its
 202 carried, with its reason (issue 11, point 6)."""
 
-import time
-
 import pytest
 
 from invocations.services import queue_create
 from invocations.services.live import live_snapshot
+from tests.conftest import eventually
 
 from .conftest import create_modelled
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(condition, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-    return value
 
 
 def test_dropped_events_with_zero_reserved_concurrency_are_in_the_snapshot_with_their_reason(client, engine_host):
@@ -40,11 +31,21 @@ def test_dropped_events_with_zero_reserved_concurrency_are_in_the_snapshot_with_
         for name in ("lost-orders", "kept-orders")
     }
 
-    lost = wait_for(lambda: len(live_snapshot("lost-orders")["dropped_events"]) == 3 and live_snapshot("lost-orders"))
+    lost = eventually(
+        lambda: len(live_snapshot("lost-orders")["dropped_events"]) == 3 and live_snapshot("lost-orders"),
+        timeout=20,
+        interval=0.1,
+        what="three dropped events in lost-orders' snapshot",
+    )
     assert [d["request_id"] for d in lost["dropped_events"]] == sent["lost-orders"][::-1]  # newest first
     assert {(d["condition"], d["target"]) for d in lost["dropped_events"]} == {("ZeroReservedConcurrency", None)}
     assert lost["totals"]["dropped"] == {"ZeroReservedConcurrency": 3}  # the diagram's count, from the same snapshot
 
-    kept = wait_for(lambda: len(live_snapshot("kept-orders")["dropped_events"]) == 3 and live_snapshot("kept-orders"))
+    kept = eventually(
+        lambda: len(live_snapshot("kept-orders")["dropped_events"]) == 3 and live_snapshot("kept-orders"),
+        timeout=20,
+        interval=0.1,
+        what="three dropped events in kept-orders' snapshot",
+    )
     assert {d["request_id"] for d in kept["dropped_events"]} == set(sent["kept-orders"])
     assert {(d["condition"], d["target"]) for d in kept["dropped_events"]} == {("ZeroReservedConcurrency", dlq.arn)}

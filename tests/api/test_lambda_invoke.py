@@ -3,13 +3,13 @@ weighted aliases, timeouts and payload limits (semantics §1, §2, §5, §8, §9
 
 import base64
 import json
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from invocations.models import InvocationRecord
+from tests.conftest import eventually
 
 from .conftest import behaviour_zip, create_modelled, error_of, send_signed
 
@@ -143,10 +143,11 @@ def test_an_event_invoke_is_accepted_with_202_and_then_runs(client, clock_speed)
     answer = client.invoke(FunctionName="thumbnailer", InvocationType="Event", Payload=json.dumps({"key": "a.jpg"}))
     assert answer["StatusCode"] == 202
     assert answer["Payload"].read() == b""
-    deadline = time.monotonic() + 10
-    while not InvocationRecord.objects.filter(function="thumbnailer", invocation_type="Event").exists():
-        assert time.monotonic() < deadline, "the event never ran"
-        time.sleep(0.1)
+    eventually(
+        lambda: InvocationRecord.objects.filter(function="thumbnailer", invocation_type="Event").exists(),
+        timeout=10,
+        what="the event's record",
+    )
 
 
 def test_a_dry_run_validates_and_answers_204_without_invoking(client, clock_speed):
@@ -154,8 +155,12 @@ def test_a_dry_run_validates_and_answers_204_without_invoking(client, clock_spee
     create_modelled(client, "checkout", FAST)
     answer = client.invoke(FunctionName="checkout", InvocationType="DryRun")
     assert answer["StatusCode"] == 204
-    time.sleep(0.5)
-    assert not InvocationRecord.objects.filter(function="checkout").exists()
+    # A real invoke after it: the host takes the inbox in order and the journal is written oldest first, so once
+    # this one's record is in, a record of the dry run would be too.
+    after = client.invoke(FunctionName="checkout", Payload=b"{}")["ResponseMetadata"]["RequestId"]
+    records = InvocationRecord.objects.filter(function="checkout")
+    eventually(lambda: records.filter(request_id=after).exists(), timeout=10, what="the later invoke's record")
+    assert list(records.values_list("request_id", flat=True)) == [after]
     error = error_of(lambda: client.invoke(FunctionName="checkout", InvocationType="DryRun", Qualifier="9"))
     assert isinstance(error, client.exceptions.ResourceNotFoundException)
 
@@ -214,7 +219,7 @@ def test_a_sync_payload_of_three_megabytes_is_within_the_limit(client, clock_spe
 
 
 def test_a_sync_invoke_while_the_clock_is_paused_gives_up_with_a_service_exception_naming_the_pause(
-    client, clock_speed, monkeypatch
+    client, engine_host, clock_speed, monkeypatch
 ):
     # The clock is LambdaViz's own (DESIGN.md, "Time"): paused, nothing finishes, so the caller waits only a fixed cap.
     from invocations.api.lambda_api import invoke
@@ -223,7 +228,8 @@ def test_a_sync_invoke_while_the_clock_is_paused_gives_up_with_a_service_excepti
     monkeypatch.setattr(invoke, "PAUSED_WAIT_S", 1.0)
     create_modelled(client, "checkout", FAST)
     simulation_clock_set(paused=True)
-    time.sleep(0.5)  # every process reads the shared clock at most 0.25 s old
+    # Each reader caches the shared clock up to 0.25 s: wait until the host and the API's own reader see the pause.
+    eventually(lambda: engine_host.host.clock.paused and invoke._clock().state().paused, what="both to see the pause")
     error = error_of(lambda: client.invoke(FunctionName="checkout", Payload=b"{}"))
     assert isinstance(error, client.exceptions.ServiceException)
     assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 500

@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from tests.conftest import eventually
+
 from .conftest import ROLE, create_modelled, zip_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,8 +26,8 @@ def handler(event, context):
 def wait_until_ready(client, qualifier: str = "prod") -> list[tuple]:
     """GetProvisionedConcurrencyConfig until READY; returns what it answered on the way."""
     seen = []
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+
+    def ready() -> bool:
         got = client.get_provisioned_concurrency_config(FunctionName="checkout", Qualifier=qualifier)
         state = (
             got["Status"],
@@ -34,10 +36,10 @@ def wait_until_ready(client, qualifier: str = "prod") -> list[tuple]:
         )
         if not seen or seen[-1] != state:
             seen.append(state)
-        if got["Status"] == "READY":
-            return seen
-        time.sleep(0.05)
-    pytest.fail(f"provisioned concurrency never became READY: {seen}")
+        return got["Status"] == "READY"
+
+    eventually(ready, timeout=20, what=lambda: f"provisioned concurrency to be READY (answers so far: {seen})")
+    return seen
 
 
 def tail_of(answer) -> str:

@@ -7,7 +7,6 @@ named it (semantics §4, §12)."""
 import base64
 import json
 import re
-import time
 import uuid
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from invocations.models import InvocationRecord
 from invocations.runtime.targets import outbox
 from invocations.services import queue_create
+from tests.conftest import eventually
 
 from .conftest import ROLE, lambda_api_client, zip_of
 
@@ -61,14 +61,6 @@ def assert_random_uuid(value: str) -> None:
     assert str(uuid.UUID(value)) == value and uuid.UUID(value).version == 4
 
 
-def wait_for(condition, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-    return value
-
-
 def test_a_sync_invoke_has_one_random_request_id_in_the_header_the_logs_and_the_handler_context(client):
     # semantics §1 (x-amzn-RequestId), §9 (START/END/REPORT RequestId)
     create_echo(client)
@@ -85,9 +77,9 @@ def test_a_sync_invoke_has_one_random_request_id_in_the_header_the_logs_and_the_
     # Random, not one prefix and a counter: two invocations share no more than chance would give them.
     assert seen[0][:24] != seen[1][:24]
     records = InvocationRecord.objects.filter(function="echo")
-    assert sorted(r.request_id for r in wait_for(lambda: list(records) if records.count() == 2 else None)) == sorted(
-        seen
-    )
+    assert sorted(
+        r.request_id for r in eventually(lambda: list(records) if records.count() == 2 else None, timeout=20)
+    ) == sorted(seen)
 
 
 def test_a_function_error_body_names_the_request_id_of_the_answer(client):
@@ -115,11 +107,13 @@ def test_an_event_invoke_carries_the_202_request_id_to_its_logs_the_dlq_and_the_
     assert answer["StatusCode"] == 202
     rid = header_id(answer)
     assert_random_uuid(rid)
-    (dead,) = wait_for(lambda: outbox(redis_client, dlq.arn))
+    (dead,) = eventually(lambda: outbox(redis_client, dlq.arn), timeout=20)
     assert dead["attributes"]["RequestID"]["StringValue"] == rid
-    (failure,) = wait_for(lambda: outbox(redis_client, failures.arn))
+    (failure,) = eventually(lambda: outbox(redis_client, failures.arn), timeout=20)
     assert json.loads(failure["body"])["requestContext"]["requestId"] == rid
-    record = wait_for(lambda: InvocationRecord.objects.filter(function="echo").first())  # written in batches
+    record = eventually(
+        lambda: InvocationRecord.objects.filter(function="echo").first(), timeout=20
+    )  # written in batches
     assert record.request_id == rid
     assert log_ids(record.log) == {"START": rid, "END": rid, "REPORT": rid}
     assert f"handler saw {rid}" in record.log

@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -23,6 +22,8 @@ import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+
+from tests.conftest import eventually
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
@@ -219,17 +220,17 @@ class DaphneSubprocess:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def answers() -> bool:
             if self.process.poll() is not None:
                 raise RuntimeError(f"daphne exited with {self.process.returncode}")
             try:
                 with urllib.request.urlopen(f"{self.url}/", timeout=2) as response:
-                    if response.status == 200:
-                        return
+                    return response.status == 200
             except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("daphne did not answer in time")
+                return False
+
+        eventually(answers, timeout=timeout, interval=0.2, what=f"daphne to answer at {self.url}/")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

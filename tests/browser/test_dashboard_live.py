@@ -1,11 +1,10 @@
 """Live behaviour in the browser: the alias slider, traffic, throttles, permissions (issue 6)."""
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
 from invocations.models import AccountSettings, Alias, FunctionConcurrency
+from tests.conftest import eventually
 
 from .conftest import collect_console_errors, screenshot
 
@@ -16,15 +15,6 @@ def staff_page(browser, staff_cookie):
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     context.add_cookies([staff_cookie])
     return context, context.new_page()
-
-
-def wait_until(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_dragging_the_prod_slider_to_50_updates_the_alias_and_a_second_browser_sees_it(
@@ -55,14 +45,14 @@ def test_dragging_the_prod_slider_to_50_updates_the_alias_and_a_second_browser_s
     page.mouse.up()
     expect(slider).to_have_attribute("aria-valuenow", "50")
 
-    assert wait_until(lambda: Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.5)
+    eventually(lambda: Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.5)
     # The second browser redraws the split without a reload.
     expect(watcher.locator('[data-k="wlabel:prod:2"]')).to_have_text("50% configured", timeout=5000)
     expect(watcher.locator('[data-k="wlabel:prod:1"]')).to_have_text("50% configured")
     # Keyboard: arrow keys move it, and the change is saved too.
     slider.focus()
     page.keyboard.press("ArrowRight")
-    assert wait_until(lambda: Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.51)
+    eventually(lambda: Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.51)
     expect(watcher.locator('[data-k="wlabel:prod:2"]')).to_have_text("51% configured", timeout=5000)
     screenshot(page, "function-checkout-staff")
     assert errors == []
@@ -80,13 +70,17 @@ def test_starting_traffic_makes_the_counters_and_dots_move(browser, live_url, se
     expect(page.locator("[data-traffic-running]")).to_contain_text("checkout-dash", timeout=8000)
     expect(page.locator('[data-stat="total"]')).not_to_have_text("0", timeout=8000)
     first = int(page.locator('[data-stat="total"]').inner_text())
-    assert wait_until(lambda: int(page.locator("[data-dots]").get_attribute("data-dots-drawn") or 0) > 5)
-    assert wait_until(lambda: int(page.locator('[data-stat="total"]').inner_text()) > first)
+    eventually(lambda: int(page.locator("[data-dots]").get_attribute("data-dots-drawn") or 0) > 5, interval=0.1)
+    eventually(lambda: int(page.locator('[data-stat="total"]').inner_text()) > first, interval=0.1)
     expect(page.locator('[data-k="out:Success"]')).not_to_have_text("0")
     expect(page.locator('[data-k="wlabel:prod:1"]')).to_contain_text("observed")
     expect(page.locator(".charts .main-svg").first).to_be_visible(timeout=5000)
     expect(page.locator("[data-log]")).to_contain_text("REPORT RequestId", timeout=8000)
-    time.sleep(1.0)
+    # The screenshot shows dots in flight: wait until twenty more have been drawn, not for a fixed second.
+    drawn = int(page.locator("[data-dots]").get_attribute("data-dots-drawn") or 0)
+    eventually(
+        lambda: int(page.locator("[data-dots]").get_attribute("data-dots-drawn") or 0) >= drawn + 20, interval=0.1
+    )
     screenshot(page, "function-checkout-traffic")
     page.get_by_role("button", name="Stop traffic").click()
     expect(page.locator("[data-traffic-running]")).to_have_text("Running streams: none", timeout=8000)
@@ -99,7 +93,7 @@ def test_reserved_concurrency_zero_makes_throttles_appear(browser, live_url, see
     expect(page.locator("#lv-conn")).to_have_text("live")
     page.get_by_label("Reserved concurrent executions (empty = unreserved)").fill("0")
     page.get_by_role("button", name="Save reserved concurrency").click()
-    assert wait_until(
+    eventually(
         lambda: FunctionConcurrency.objects.filter(function__name="checkout", reserved_concurrent_executions=0).exists()
     )
     page.get_by_label("Rate (per simulated second)").fill("30")
@@ -114,7 +108,9 @@ def test_reserved_concurrency_zero_makes_throttles_appear(browser, live_url, see
     expect(page.locator('[data-k="athr:prod"]')).to_contain_text("throttled")
     expect(page.locator('[data-k="acount:prod"]')).to_have_text("0 invocations")
     expect(page.locator('[data-k="wlabel:prod:1"]')).to_have_text("95% configured")
-    time.sleep(0.5)
+    # A later frame must have been drawn before the screenshot: the throttle count moves on from what it shows now.
+    throttles = page.locator('[data-stat="throttles"]')
+    expect(throttles).not_to_have_text(throttles.inner_text(), timeout=8000)
     screenshot(page, "function-checkout-throttled")
     page.goto(f"{live_url}/")
     expect(page.locator("[data-throttles-n]")).not_to_have_text("0", timeout=8000)
@@ -153,10 +149,10 @@ def test_the_account_page_scenarios_and_clock_post_to_the_urls_the_server_render
     expect(page.locator("#lv-conn")).to_have_text("live")
     page.get_by_role("button", name="Canary 50/50").click()
     expect(page.locator("#lv-toast")).to_have_text("Canary 50/50: done")
-    assert wait_until(lambda: Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.5)
+    eventually(lambda: Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.5)
     page.get_by_label("Speed").select_option("2")
     expect(page.locator("[data-clock-factor]").first).to_have_text("×2")
-    assert wait_until(lambda: AccountSettings.load().clock_factor == 2)
+    eventually(lambda: AccountSettings.load().clock_factor == 2)
     assert errors == []
     context.close()
 
@@ -169,7 +165,7 @@ def test_the_alias_versions_form_posts_to_the_url_of_the_chosen_alias(browser, l
     page.get_by_label("Additional version").select_option("")
     page.get_by_role("button", name="Update alias").click()
     expect(page.locator("#lv-toast")).to_have_text("Update alias: done")
-    assert wait_until(lambda: Alias.objects.get(function__name="checkout", name="test").function_version == "1")
+    eventually(lambda: Alias.objects.get(function__name="checkout", name="test").function_version == "1")
     assert Alias.objects.get(function__name="checkout", name="prod").routing_weight == 0.05  # only the chosen one
     context.close()
 

@@ -33,8 +33,7 @@ def main(url: str, prefix: str, key: str, cap: int, rounds: int, batch: int) -> 
     enter = client.register_script(PROBE_ENTER)
     probe = [f"{prefix}test:inside", f"{prefix}test:max"]
     client.incr(f"{prefix}test:ready")
-    while not client.exists(f"{prefix}test:go"):
-        time.sleep(0.001)
+    assert client.blpop([f"{prefix}test:go"], timeout=60), "the test never said go"  # one "go" per worker
     granted = throttled = 0
     for _ in range(rounds):
         grants = store.try_acquire_many([(None, 0, key, cap)] * batch)
@@ -42,7 +41,7 @@ def main(url: str, prefix: str, key: str, cap: int, rounds: int, batch: int) -> 
         granted, throttled = granted + len(held), throttled + len(grants) - len(held)
         if held:
             enter(keys=probe, args=[len(held)])
-            time.sleep(0.0002)
+            time.sleep(0.0002)  # the thing under test: hold the slots a moment so the workers overlap
             client.decrby(probe[0], len(held))  # leave the probe before the slots can be given back
         for grant in held:
             store.release(grant, None, key)  # deferred: applied by the next try_acquire_many

@@ -6,7 +6,6 @@ import json
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from django.conf import settings
 from invocations.engine.store import Grant, MemoryConcurrency
 from invocations.runtime.deferred_releases import DeferredReleases, counter_snapshot
 from invocations.runtime.redis_store import RedisConcurrency, reclaim_dead_holders
+from tests.conftest import eventually
 
 PREFIX = "lvdr:"
 WORKER = Path(__file__).with_name("deferred_workers.py")
@@ -99,11 +99,10 @@ def test_processes_racing_with_deferred_releases_never_hold_more_than_the_cap(re
         )
         for _ in range(workers)
     ]
-    deadline = time.monotonic() + 30
-    while int(redis_client.get(f"{PREFIX}test:ready") or 0) < workers:
-        assert time.monotonic() < deadline, "workers did not start"
-        time.sleep(0.01)
-    redis_client.set(f"{PREFIX}test:go", 1)
+    eventually(
+        lambda: int(redis_client.get(f"{PREFIX}test:ready") or 0) >= workers, timeout=30, what="workers to start"
+    )
+    redis_client.rpush(f"{PREFIX}test:go", *[1] * workers)  # one per worker: each blocks on BLPOP for its own
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=120)

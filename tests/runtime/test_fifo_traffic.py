@@ -1,7 +1,6 @@
 """`manage.py traffic` feeding an SQS FIFO queue through the real engine host (issue 11, point 8): groups, dedup
 ids, SQS's errors, and the gauges behind the diagram's group lanes (a failing group held, the others flowing)."""
 
-import time
 from io import StringIO
 
 import pytest
@@ -15,6 +14,7 @@ from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.traffic import BURSTS
 from invocations.services import event_source_mapping_create, function_create, queue_create
 from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
+from tests.conftest import eventually
 
 from .test_host import CollectingLayer
 
@@ -46,12 +46,13 @@ def host(redis_client, jobs):
 
 
 def _run_until(host, condition, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    """Run the host 0.1 s at a time until `condition()` holds (AssertionError after `seconds`)."""
+
+    def ran_until() -> bool:
         host.run(0.1)
-        if condition():
-            return True
-    return False
+        return condition()
+
+    return eventually(ran_until, timeout=seconds, interval=0)
 
 
 def test_a_burst_spread_over_groups_lands_in_the_fifo_queue_round_robin(host, jobs):

@@ -14,6 +14,7 @@ from invocations.runtime.traffic import TrafficStream, traffic_burst, traffic_st
 from invocations.services import function_concurrency_put
 from invocations.services.demo import demo_seed
 from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
+from tests.conftest import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -200,8 +201,11 @@ def test_invocations_that_ended_release_their_slots_before_the_same_steps_admiss
     host.step()  # picks up the configuration change
     traffic_burst(redis_client, TrafficStream("first", "quick", rate=1), 5)
     host.step()
+    admitted_at = host.clock.now()
     assert int(redis_client.hget("lv:cc:counts", "reserved:quick")) == 5
-    time.sleep(0.1)  # all five have ended by now; the host has not noticed yet
+    # All five end 30 ms (init + duration) after their admission: wait until the host's clock is past that; the
+    # host has not noticed yet (no step since).
+    eventually(lambda: host.clock.now() >= admitted_at + 0.030, timeout=5, what="the clock to pass the five's end")
     traffic_burst(redis_client, TrafficStream("second", "quick", rate=1), 5)
     host.step()
     host.flush()
@@ -216,7 +220,7 @@ def test_frames_still_go_out_while_the_channel_layer_is_slow_and_the_host_keeps_
 
     class SlowLayer(CollectingLayer):
         async def group_send(self, group, message):
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(0.3)  # the thing under test: a slow channel layer
             await super().group_send(group, message)
 
     demo_seed()
@@ -232,7 +236,7 @@ def test_frames_still_go_out_while_the_channel_layer_is_slow_and_the_host_keeps_
     try:
         traffic_start(redis_client, TrafficStream("steady", "checkout:prod", rate=400))
         steps, started = 0, time.monotonic()
-        while time.monotonic() - started < 1.5:
+        while time.monotonic() - started < 1.5:  # the thing under test: how many steps 1.5 s of real time holds
             engine_host.step()
             steps += 1
         traffic_stop(redis_client, "steady")

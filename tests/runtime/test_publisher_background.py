@@ -19,8 +19,8 @@ class GatedLayer:
 
     async def group_send(self, group, message):
         self.threads.add(threading.get_ident())
-        while not self.gate.is_set():
-            await asyncio.sleep(0.005)
+        # A stalled layer: the send blocks its (sending) thread until the test opens the gate, no polling.
+        self.gate.wait()
         self.sent.append((group, message))
 
 
@@ -117,7 +117,8 @@ def test_announcements_are_sent_in_the_order_they_were_made_even_when_sends_take
             self.sent = []
 
         async def group_send(self, group, message):
-            await asyncio.sleep(random.Random(message["event"]["n"]).uniform(0, 0.01))  # later ones may be quicker
+            # The thing under test: sends that take varying time (later ones may be quicker).
+            await asyncio.sleep(random.Random(message["event"]["n"]).uniform(0, 0.01))
             self.sent.append(message["event"]["n"])
 
     layer = JitteryLayer()

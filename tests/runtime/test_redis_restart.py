@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from invocations.runtime.redis_store.async_codec import item_from_json
 from invocations.runtime.shared_clock import SharedClock
 from invocations.services import event_invoke_config_put, function_concurrency_put, function_create, queue_create
 from invocations.services.host_adapter import DatabaseConfig, DatabaseReporter
+from tests.conftest import eventually
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import run  # noqa: E402
@@ -61,17 +61,15 @@ class RedisServer:
     def start(self) -> None:
         self.proc = subprocess.Popen([*server_args(port=self.port, data=self.data), *self.extra])
         client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
-        while True:
+
+        def serving() -> bool:
             try:
-                client.ping()
                 # An append-only file is loaded before the server answers commands other than PING with data.
-                if not int(client.info("persistence").get("loading", 0)):
-                    return
+                return not int(client.info("persistence").get("loading", 0))
             except redis.RedisError:
-                if time.monotonic() > deadline:
-                    raise
-            time.sleep(0.05)
+                return False
+
+        eventually(serving, timeout=10, what=f"redis-server on port {self.port} to serve its data")
 
     def kill9(self) -> None:
         self.proc.send_signal(signal.SIGKILL)

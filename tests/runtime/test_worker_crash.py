@@ -11,8 +11,9 @@ from invocations.runtime.shared_clock import SharedClock
 from invocations.runtime.targets import outbox
 from invocations.services import event_invoke_config_put, function_create, queue_create, topic_create
 from invocations.tasks import host_run
+from tests.conftest import eventually
 
-from .worker import WorkerProcess, wait_for
+from .worker import WorkerProcess
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -41,7 +42,7 @@ def test_every_accepted_event_reaches_a_terminal_outcome_after_a_kill_9(redis_cl
     first = WorkerProcess("crash-a")
     host_run.delay(max_seconds=60)
     try:
-        assert wait_for(lambda: len(settled_numbers(redis_client, done.arn, failed.arn)) >= 5, timeout=40)
+        eventually(lambda: len(settled_numbers(redis_client, done.arn, failed.arn)) >= 5, timeout=40, interval=0.2)
     finally:
         first.kill9()
     unfinished = EVENTS - len(set(settled_numbers(redis_client, done.arn, failed.arn)))
@@ -49,11 +50,16 @@ def test_every_accepted_event_reaches_a_terminal_outcome_after_a_kill_9(redis_cl
 
     second = WorkerProcess("crash-b")
     try:
-        assert wait_for(lambda: not redis_client.exists(LEASE), timeout=15)  # the dead host's lease expires
+        eventually(lambda: not redis_client.exists(LEASE), timeout=15, interval=0.2)  # the dead host's lease expires
         host_run.delay(max_seconds=60)
-        assert wait_for(
-            lambda: set(settled_numbers(redis_client, done.arn, failed.arn)) == set(range(EVENTS)), timeout=60
-        ), f"lost events: {set(range(EVENTS)) - set(settled_numbers(redis_client, done.arn, failed.arn))}"
+        eventually(
+            lambda: set(settled_numbers(redis_client, done.arn, failed.arn)) == set(range(EVENTS)),
+            timeout=60,
+            interval=0.2,
+            what=lambda: (
+                f"lost events: {set(range(EVENTS)) - set(settled_numbers(redis_client, done.arn, failed.arn))}"
+            ),
+        )
     finally:
         redis_client.delete(LEASE)
         second.stop()

@@ -17,8 +17,9 @@ from invocations.services import (
     version_publish,
 )
 from invocations.tasks import host_run
+from tests.conftest import eventually
 
-from .worker import WorkerProcess, wait_for
+from .worker import WorkerProcess
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -38,11 +39,11 @@ def test_an_sqs_poison_message_is_redriven_to_the_dlq_after_max_receive_count(re
     process = WorkerProcess("sqs")
     host_run.delay(max_seconds=60)
     try:
-        assert wait_for(lambda: _exists(queues, jobs.arn), timeout=20), "the host never created the queue"
+        eventually(lambda: _exists(queues, jobs.arn), timeout=20, interval=0.2, what="the host to create the queue")
         for body in ({"n": 1}, {"n": 2, "poison": True}, {"n": 3}):
             queues.send_message(jobs.arn, json.dumps(body), now=clock.now())
-        assert wait_for(lambda: len(queues.messages(dlq.arn)) == 1, timeout=30), "nothing reached the DLQ"
-        assert wait_for(lambda: queues.counts(jobs.arn, now=clock.now()).total == 0, timeout=10)
+        eventually(lambda: len(queues.messages(dlq.arn)) == 1, timeout=30, interval=0.2, what="one message in the DLQ")
+        eventually(lambda: queues.counts(jobs.arn, now=clock.now()).total == 0, timeout=10, interval=0.2)
     finally:
         redis_client.delete(LEASE)
         process.stop()
@@ -65,7 +66,9 @@ def test_a_kinesis_poison_record_blocks_its_shard_while_the_other_shard_keeps_fl
     process = WorkerProcess("kinesis")
     host_run.delay(max_seconds=60)
     try:
-        assert wait_for(lambda: _stream_exists(streams, stream.arn), timeout=20), "the host never created the stream"
+        eventually(
+            lambda: _stream_exists(streams, stream.arn), timeout=20, interval=0.2, what="the host to create the stream"
+        )
         blocked, flowing = streams.shard_ids(stream.arn)
         put = [
             streams.put_record(stream.arn, "k", json.dumps({"n": 0, "poison": True}), now=clock.now(), shard_id=blocked)
@@ -79,10 +82,12 @@ def test_a_kinesis_poison_record_blocks_its_shard_while_the_other_shard_keeps_fl
                 last_flowing = streams.put_record(
                     stream.arn, "k", json.dumps({"n": n}), now=clock.now(), shard_id=flowing
                 )
-            assert wait_for(
+            eventually(
                 lambda last=last_flowing: streams.get_checkpoint(str(mapping.uuid), stream.arn, flowing) == last.seq,
                 timeout=20,
-            ), f"shard {flowing} stopped flowing in batch {batch}"
+                interval=0.2,
+                what=f"shard {flowing} to go on flowing in batch {batch}",
+            )
         # The poisoned shard has not moved past the poison record, however long it has been retried.
         assert streams.get_checkpoint(str(mapping.uuid), stream.arn, blocked) in (None, put[0].seq - 1)
     finally:
@@ -102,14 +107,15 @@ def test_provisioned_concurrency_is_allocated_and_reported_ready(redis_client):
     process = WorkerProcess("pc")
     host_run.delay(max_seconds=60)
     try:
-        ready = wait_for(
+        eventually(
             lambda: ProvisionedConcurrencyConfig.objects.filter(pk=config.pk, status="READY", allocated=3).exists(),
             timeout=30,
+            interval=0.2,
+            what="the provisioned configuration to be READY with 3 allocated",
         )
     finally:
         redis_client.delete(LEASE)
         process.stop()
-    assert ready
 
 
 def _exists(queues, arn) -> bool:

@@ -11,12 +11,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_PY = ROOT / "scripts" / "run.py"
@@ -78,17 +79,16 @@ class RunStack:
         return self.state()["children"][name]
 
     def wait_until(self, condition, *, timeout: float, what: str):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        """`eventually(condition)`, failing at once if run.py exits meanwhile; both failures show run.py's log."""
+
+        def holds():
             if self.process.poll() is not None:
                 pytest.fail(
                     f"run.py exited ({self.process.returncode}) while waiting for {what}:\n{self.log()[-4000:]}"
                 )
-            result = condition()
-            if result:
-                return result
-            time.sleep(0.2)
-        pytest.fail(f"timed out after {timeout} s waiting for {what}:\n{self.log()[-4000:]}")
+            return condition()
+
+        return eventually(holds, timeout=timeout, interval=0.2, what=lambda: f"{what}:\n{self.log()[-4000:]}")
 
     def http_status(self, path: str = "/", *, host: str | None = None, timeout: float = 2.0) -> int | None:
         request = urllib.request.Request(self.url + path, headers={"Host": host} if host else {})

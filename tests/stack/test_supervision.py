@@ -14,6 +14,8 @@ import time
 import boto3
 from botocore.config import Config
 
+from tests.conftest import eventually
+
 from .conftest import ROOT
 
 
@@ -31,14 +33,16 @@ def _lambda(stack):
 def _seconds_until_an_invoke_answers(stack, limit: float) -> float:
     """A sync invoke of checkout needs daphne and a live engine host: the whole path a student uses."""
     client = _lambda(stack)
-    start = time.monotonic()
-    while time.monotonic() - start < limit:
+
+    def answers() -> bool:
         try:
-            if client.invoke(FunctionName="checkout", Payload=b"{}")["StatusCode"] == 200:
-                return time.monotonic() - start
+            return client.invoke(FunctionName="checkout", Payload=b"{}")["StatusCode"] == 200
         except Exception:  # noqa: BLE001 (refused, timed out, 5xx while the host moves: try again)
-            time.sleep(0.2)
-    return float("inf")
+            return False
+
+    start = time.monotonic()
+    eventually(answers, timeout=limit, interval=0.2, what="a sync invoke of checkout to answer")
+    return time.monotonic() - start
 
 
 def _manage(stack, *args: str) -> subprocess.CompletedProcess:
@@ -102,14 +106,12 @@ def test_sigkill_of_make_run_takes_every_process_it_started_along(local_stack):
     assert len(started) >= 5  # daphne, the worker and its pool, beat, Redis
     os.kill(local_stack.process.pid, signal.SIGKILL)
     local_stack.process.wait(timeout=5)
-    deadline = time.monotonic() + 30
-    alive = started
-    while time.monotonic() < deadline:
-        alive = {pid for pid in started if _alive(pid)}
-        if not alive:
-            break
-        time.sleep(0.2)
-    assert not alive, f"orphans left: {alive}"
+    eventually(
+        lambda: not any(_alive(pid) for pid in started),
+        timeout=30,
+        interval=0.2,
+        what=lambda: f"every process to end (orphans left: {[pid for pid in started if _alive(pid)]})",
+    )
     assert local_stack.http_status("/", timeout=0.5) is None  # the port is free again
 
 

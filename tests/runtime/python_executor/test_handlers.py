@@ -37,7 +37,7 @@ def test_the_context_object_carries_the_request_function_and_deadline(executor, 
 import time
 def handler(event, context):
     first = context.get_remaining_time_in_millis()
-    time.sleep(0.05)
+    time.sleep(0.05)  # the thing under test: the remaining time shrinks as real time passes
     return {
         "aws_request_id": context.aws_request_id,
         "function_name": context.function_name,
@@ -144,7 +144,7 @@ def test_a_warm_environment_reuses_its_process_and_globals_and_runs_init_once(ex
     # semantics §9: Init once, then frozen/thawed reuse; globals persist; Init Duration only on the cold invoke
     source = """
 import os, time
-time.sleep(0.15)
+time.sleep(0.15)  # the thing under test: an Init that takes 150 ms
 CALLS = 0
 print("init ran")
 def handler(event, context):
@@ -185,14 +185,15 @@ def tick():
     global TICKS
     while True:
         TICKS += 1
-        time.sleep(0.001)
+        time.sleep(0.001)  # about one tick a millisecond while the process runs
 threading.Thread(target=tick, daemon=True).start()
 def handler(event, context):
     return TICKS
 """
     config = lam.config(source)
     first = lam.run(executor, lam.job(config, env_id=21)).response
-    time.sleep(0.4)  # ~400 ticks if the process were running
+    # The thing under test: a frozen process does not run while real time passes (~400 ticks if it did).
+    time.sleep(0.4)
     second = lam.run(executor, lam.job(config, env_id=21, cold=False)).response
     assert second - first < 100
 
@@ -254,7 +255,11 @@ def test_a_syntax_error_in_the_module_is_a_user_code_syntax_error(executor, lam)
 
 def test_a_large_event_reaches_a_handler_that_is_still_initialising(executor, lam):
     # semantics §1: sync requests up to 6 MB; the executor must not block while the worker runs Init
-    source = "import time\ntime.sleep(0.1)\ndef handler(event, context):\n    return len(event['blob'])\n"
+    source = (
+        "import time\n"
+        "time.sleep(0.1)  # the thing under test: still initialising when the event arrives\n"
+        "def handler(event, context):\n    return len(event['blob'])\n"
+    )
     report = lam.run(executor, lam.job(lam.config(source), {"blob": "x" * (5 << 20)}))
     assert report.response == 5 << 20
 

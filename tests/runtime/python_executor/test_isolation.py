@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from invocations.runtime.python_executor import SandboxPolicy
+from tests.conftest import eventually
 
 READ = """
 import os
@@ -254,14 +254,14 @@ def test_removing_an_environment_never_follows_a_symlink_the_handler_planted(tmp
 ESCAPER = """
 import os, time
 def handler(event, context):
+    left_r, left_w = os.pipe()
     child = os.fork()
     if child == 0:
         os.setsid()  # out of the environment's process group
-        time.sleep(60)
+        os.write(left_w, b"x")  # tell the parent it has left
+        time.sleep(60)  # the thing under test: it would outlive the environment unless killed with it
         os._exit(0)
-    deadline = time.monotonic() + 5
-    while os.getsid(child) != child and time.monotonic() < deadline:  # wait until it has left
-        time.sleep(0.005)
+    os.read(left_r, 1)
     return [child, os.getsid(child), os.environ["AWS_LAMBDA_LOG_STREAM_NAME"]]
 """
 
@@ -284,10 +284,12 @@ def test_a_child_that_left_the_process_group_dies_with_its_environment(needs_roo
         child, session, stream = lam.run(ex, job).response
         assert session == child  # it runs, in its own session
         ex.retire(job.env.env_id)
-        deadline = time.monotonic() + 5
-        while alive(stream) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert not alive(stream), f"the escaped child outlived its environment (private_root={private_root})"
+        eventually(
+            lambda stream=stream: not alive(stream),
+            timeout=5,
+            interval=0.01,
+            what=f"the escaped child to die with its environment (private_root={private_root})",
+        )
 
 
 def instance_uid_base_for_tests() -> int:

@@ -22,7 +22,7 @@ from invocations.runtime.python_executor.code import PythonCode
 ex = PythonExecutor(max_processes=1, policy=SandboxPolicy(root_dir=sys.argv[1]))
 layout = ex.sandbox.prepare(7, PythonCode.single_file("SECRET = 1\\ndef lambda_handler(e, c):\\n    return 1\\n"), 0)
 print(layout.task, flush=True)
-time.sleep(600)
+time.sleep(600)  # the thing under test: a host that dies (SIGKILL) with its code still on disk
 """
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import redis
 from django.conf import settings
+
+from tests.conftest import eventually
 
 WORKERS = Path(__file__).with_name("workers.py")
 
@@ -21,11 +22,8 @@ def spawn(mode: str, prefix: str, *args: object) -> subprocess.Popen:
 
 def release_together(client: redis.Redis, prefix: str, count: int, timeout: float = 30.0) -> None:
     """Wait until `count` workers are connected and waiting, then let them all go at once."""
-    deadline = time.monotonic() + timeout
-    while int(client.get(f"{prefix}test:ready") or 0) < count:
-        assert time.monotonic() < deadline, "workers did not start"
-        time.sleep(0.01)
-    client.set(f"{prefix}test:go", 1)
+    eventually(lambda: int(client.get(f"{prefix}test:ready") or 0) >= count, timeout=timeout, what="workers to start")
+    client.rpush(f"{prefix}test:go", *[1] * count)  # one per worker: each blocks on BLPOP for its own
 
 
 def result_of(process: subprocess.Popen, timeout: float = 60.0) -> dict:

@@ -33,7 +33,7 @@ def test_the_slots_of_a_killed_worker_come_back_once_its_heartbeat_expires(redis
     assert survivor.try_acquire(None, 0, KEY, 5) is Grant.ON_DEMAND
     assert survivor.in_use(KEY) == 4
     assert reclaim_dead_holders(redis_client, ttl=30, prefix=PREFIX) == {}  # still within the ttl: kept
-    time.sleep(0.4)
+    time.sleep(0.4)  # the thing under test: heartbeats age in Redis server time, so real time must pass
     survivor.heartbeat()  # the survivor is alive; the killed worker went silent 400 ms ago
     assert reclaim_dead_holders(redis_client, ttl=0.3, prefix=PREFIX) == {holder: {KEY: 3}}
     assert survivor.in_use(KEY) == 1  # only the survivor's own slot is left
@@ -43,7 +43,7 @@ def test_the_slots_of_a_killed_worker_come_back_once_its_heartbeat_expires(redis
 def test_a_holder_that_keeps_beating_is_never_reclaimed(redis_client):
     alive = RedisConcurrency(redis_client, prefix=PREFIX)
     alive.try_acquire(None, 0, KEY, 5)
-    time.sleep(0.4)
+    time.sleep(0.4)  # the thing under test: heartbeats age in Redis server time, so real time must pass
     alive.heartbeat()
     assert reclaim_dead_holders(redis_client, ttl=0.3, prefix=PREFIX) == {}  # silent for 0.4 s, but beat since
     assert alive.held() == {KEY: 1}
@@ -52,7 +52,7 @@ def test_a_holder_that_keeps_beating_is_never_reclaimed(redis_client):
 def test_a_late_release_from_a_reclaimed_holder_cannot_free_someone_elses_slot(redis_client):
     slow = RedisConcurrency(redis_client, prefix=PREFIX)
     grant = slow.try_acquire(None, 0, KEY, 1)
-    time.sleep(0.05)
+    time.sleep(0.05)  # the thing under test: its heartbeat goes stale (Redis server time) past the 20 ms ttl
     assert reclaim_dead_holders(redis_client, ttl=0.02, prefix=PREFIX) == {slow.holder_id: {KEY: 1}}
     other = RedisConcurrency(redis_client, prefix=PREFIX)
     assert other.try_acquire(None, 0, KEY, 1) is Grant.ON_DEMAND  # the reclaimed slot, now someone else's

@@ -48,9 +48,9 @@ class NaiveConcurrency:
 
 
 def wait_for_go(client: redis.Redis, prefix: str) -> None:
+    """Count in, then block until the parent pushes one "go" per worker (processes.release_together)."""
     client.incr(f"{prefix}test:ready")
-    while not client.exists(f"{prefix}test:go"):
-        time.sleep(0.001)
+    assert client.blpop([f"{prefix}test:go"], timeout=60), "the test never said go"
 
 
 def hammer(client: redis.Redis, prefix: str, key: str, cap: int, rounds: int, batch: int, naive: bool) -> dict:
@@ -69,7 +69,7 @@ def hammer(client: redis.Redis, prefix: str, key: str, cap: int, rounds: int, ba
         granted, throttled = granted + len(held), throttled + len(grants) - len(held)
         for _ in held:
             enter(keys=probe)
-        time.sleep(0.0002)
+        time.sleep(0.0002)  # the thing under test: hold the slots a moment so the workers overlap
         for grant in held:  # leave the probe before giving the slot back, so the probe never over-counts
             client.decr(probe[0])
             store.release(grant, None, key)
@@ -132,7 +132,7 @@ def main(argv: list[str]) -> None:
         raise SystemExit(f"unknown mode {mode}")
     print(json.dumps(result), flush=True)
     if mode in ("hold", "claim", "receive-some"):
-        time.sleep(600)  # hold on until the test SIGKILLs us
+        time.sleep(600)  # the thing under test: hold on (a crashed worker) until the test SIGKILLs us
 
 
 if __name__ == "__main__":
