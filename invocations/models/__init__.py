@@ -3,6 +3,7 @@
 from .account import AccountSettings
 from .alarms import AlarmHistoryItem, MetricAlarm
 from .aliases import Alias
+from .autoscaling import ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction
 from .async_config import EventInvokeConfig
 from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
 from .configuration import CodeKind
@@ -37,6 +38,10 @@ __all__ = [
     "Queue",
     "RecordJournalMark",
     "RestApi",
+    "ScalableTarget",
+    "ScalingActivity",
+    "ScalingPolicy",
+    "ScheduledAction",
     "StartingPosition",
     "Stream",
     "StreamKind",

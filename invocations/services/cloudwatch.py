@@ -54,6 +54,7 @@ LAMBDA_METRICS = (
     "ProvisionedConcurrentExecutions",
     "ProvisionedConcurrencyInvocations",
     "ProvisionedConcurrencySpilloverInvocations",
+    "ProvisionedConcurrencyUtilization",
     "AsyncEventsReceived",
     "AsyncEventsDropped",
     "DeadLetterErrors",
