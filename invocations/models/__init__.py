@@ -3,8 +3,8 @@
 from .account import AccountSettings
 from .alarms import AlarmHistoryItem, MetricAlarm
 from .aliases import Alias
-from .autoscaling import ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction
 from .async_config import EventInvokeConfig
+from .autoscaling import ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction
 from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
 from .configuration import CodeKind
 from .front_doors import ApiStage, RestApi, TargetGroup

@@ -102,9 +102,7 @@ def _target_key(params: dict) -> tuple[str, str, str]:
 
 def _target(namespace: str, resource_id: str, dimension: str, *, lock: bool = False) -> ScalableTarget:
     targets = ScalableTarget.objects.select_for_update() if lock else ScalableTarget.objects
-    target = targets.filter(
-        service_namespace=namespace, resource_id=resource_id, scalable_dimension=dimension
-    ).first()
+    target = targets.filter(service_namespace=namespace, resource_id=resource_id, scalable_dimension=dimension).first()
     if target is None:
         raise ObjectNotFoundException(
             f"No scalable target registered for service namespace: {namespace}, resource ID: {resource_id}, "
@@ -163,9 +161,11 @@ def register_scalable_target(params: dict) -> dict:
         raise ValidationException(f"Function not found: {function_arn(name, qualifier)}")
     at = now()
     with transaction.atomic():
-        target = ScalableTarget.objects.select_for_update().filter(
-            service_namespace=namespace, resource_id=resource_id, scalable_dimension=dimension
-        ).first()
+        target = (
+            ScalableTarget.objects.select_for_update()
+            .filter(service_namespace=namespace, resource_id=resource_id, scalable_dimension=dimension)
+            .first()
+        )
         if target is None:
             if minimum is None or maximum is None:
                 raise ValidationException(
@@ -298,7 +298,9 @@ def _put_policy_alarms(policy: ScalingPolicy, config: dict) -> list[dict]:
     """AWS's two alarms (AlarmHigh, AlarmLow): kept by name across updates, the unwanted one deleted."""
     resource_id = policy.target.resource_id
     function, qualifier = split_resource_id(resource_id)
-    specs = target_tracking.alarm_specs(float(config["TargetValue"]), disable_scale_in=bool(config.get("DisableScaleIn")))
+    specs = target_tracking.alarm_specs(
+        float(config["TargetValue"]), disable_scale_in=bool(config.get("DisableScaleIn"))
+    )
     wanted = {target_tracking.alarm_name(resource_id, spec.kind, policy.uuid): spec for spec in specs}
     stale = [a["AlarmName"] for a in policy.alarms if a["AlarmName"] not in wanted]
     if stale:
@@ -462,7 +464,9 @@ def _describe_action(action: ScheduledAction) -> dict:
         "ResourceId": action.target.resource_id,
         "ScalableDimension": action.target.scalable_dimension,
         "ScalableTargetAction": {
-            k: v for k, v in (("MinCapacity", action.min_capacity), ("MaxCapacity", action.max_capacity)) if v is not None
+            k: v
+            for k, v in (("MinCapacity", action.min_capacity), ("MaxCapacity", action.max_capacity))
+            if v is not None
         },
         "CreationTime": action.created_at,
     }
