@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .. import views
+from .autoscaling.views import is_autoscaling_request
+from .autoscaling.views import serve as autoscaling_serve
 from .cloudwatch.views import is_cloudwatch_request, json_or_query
 from .codedeploy.views import is_codedeploy_request, json_operation
 from .logs.views import is_logs_request, json_1_1
@@ -16,6 +18,8 @@ _home = csrf_protect(views.home)  # the exemption below is for signed AWS calls 
 
 @csrf_exempt
 def root(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and is_autoscaling_request(request):
+        return autoscaling_serve(request)
     if request.method == "POST" and is_cloudwatch_request(request):
         return json_or_query(request)
     if request.method == "POST" and is_logs_request(request):  # CloudWatch Logs: awsJson1_1

@@ -6,6 +6,7 @@ from .account import AccountSettings
 from .alarms import AlarmHistoryItem, MetricAlarm
 from .aliases import Alias
 from .async_config import EventInvokeConfig
+from .autoscaling import ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction
 from .codedeploy import (
     CodeDeployApplication,
     ComputePlatform,
@@ -59,6 +60,10 @@ __all__ = [
     "RecordJournalMark",
     "ResourcePolicy",
     "RestApi",
+    "ScalableTarget",
+    "ScalingActivity",
+    "ScalingPolicy",
+    "ScheduledAction",
     "StartingPosition",
     "Stream",
     "StreamKind",

@@ -70,3 +70,7 @@ class HostReporter(Protocol):
     def evaluate_alarms(self, at: float, *, metric_reader: MetricReader | None = None) -> int:
         """Evaluate the CloudWatch alarms due at simulated time `at`; returns the transitions made."""
         ...
+
+    def evaluate_scaling(self, at: float, *, metric_reader: MetricReader | None = None) -> int:
+        """Run Application Auto Scaling at simulated time `at` (after the alarms); returns the activities started."""
+        ...

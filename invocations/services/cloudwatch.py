@@ -56,6 +56,7 @@ LAMBDA_METRICS = (
     "ProvisionedConcurrentExecutions",
     "ProvisionedConcurrencyInvocations",
     "ProvisionedConcurrencySpilloverInvocations",
+    "ProvisionedConcurrencyUtilization",
     "AsyncEventsReceived",
     "AsyncEventAge",
     "AsyncEventsDropped",

@@ -20,6 +20,7 @@ from ..runtime.metrics.reader import MetricReader
 from ..runtime.ports import AccountSnapshot
 from ..runtime.shared_clock import ClockState
 from ..runtime.targets import S3Trigger
+from .autoscaling_evaluate import autoscaling_evaluate
 from .clock import simulation_clock_ensure
 from .cloudwatch import alarms_evaluate
 from .concurrency import provisioned_concurrency_report
@@ -106,3 +107,6 @@ class DatabaseReporter:
 
     def evaluate_alarms(self, at: float, *, metric_reader: MetricReader | None = None) -> int:
         return alarms_evaluate(at, metric_reader=metric_reader)
+
+    def evaluate_scaling(self, at: float, *, metric_reader: MetricReader | None = None) -> int:
+        return autoscaling_evaluate(at, metric_reader=metric_reader)

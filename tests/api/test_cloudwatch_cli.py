@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AWS = str(Path(sys.executable).parent / "aws")
 
 
-def aws(endpoint_url: str, *args: str) -> subprocess.CompletedProcess:
+def aws(endpoint_url: str, *args: str, service: str = "cloudwatch") -> subprocess.CompletedProcess:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
         "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
@@ -32,7 +32,7 @@ def aws(endpoint_url: str, *args: str) -> subprocess.CompletedProcess:
         "AWS_PAGER": "",
         "AWS_MAX_ATTEMPTS": "1",
     }
-    command = [AWS, "cloudwatch", *args, "--endpoint-url", endpoint_url, "--region", "us-east-1", "--output", "json"]
+    command = [AWS, service, *args, "--endpoint-url", endpoint_url, "--region", "us-east-1", "--output", "json"]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -156,3 +156,21 @@ def test_duration_percentiles_come_from_a_histogram_within_its_error():
     other.add(5000.0, with_histogram=True)
     stat.merge(other)
     assert stat.value("Maximum") == 5000.0 and stat.count == 1001
+
+
+def test_provisioned_concurrency_utilization_is_the_minutes_highest_busy_over_allocated():
+    """Issue 13 point 4: one datapoint per alias and minute, stamped at the minute's start; none without traffic."""
+    from invocations.engine.events import ProvisionedConcurrencyChanged
+    from invocations.engine.metrics.aggregator import LambdaMetrics
+    from invocations.engine.metrics.series import series_key
+
+    metrics = LambdaMetrics()
+    metrics.emit(ProvisionedConcurrencyChanged(0.0, "checkout", "prod", "1", 4, 4, "READY"))
+    for second, busy in ((0, 1), (10, 3), (30, 2)):
+        metrics.observe_concurrency(600.0 + second, [("checkout", "1", True)] * busy)
+    metrics.observe_concurrency(660.0, [])  # the next minute: 600's datapoint is complete
+    metrics.observe_concurrency(720.0, [])
+    drained = metrics.drain()
+    key = series_key("ProvisionedConcurrencyUtilization", (("FunctionName", "checkout"), ("Resource", "checkout:prod")))
+    assert drained[600][key].value("Average") == 0.75
+    assert all(key not in seconds for at, seconds in drained.items() if at != 600)

@@ -35,8 +35,6 @@ class ServiceWire:
         return botocore_models.operation(self.model_name, name)
 
 
-
-
 def walk(shape: Shape | None, value: Any, leaf: Callable[[Shape, Any], Any]) -> Any:
     """`value` with every scalar passed through `leaf(shape, scalar)`, structures, lists and maps rebuilt."""
     if shape is None or value is None:

@@ -78,6 +78,7 @@ class LambdaMetrics:
         # Async events still queued: request id -> when it was accepted (AsyncEventAge); gone once settled.
         self._queued_at: dict[str, float] = {}
         self.mapping_targets: dict[str, tuple[str, str | None]] = {}  # mapping UUID -> (function, qualifier)
+        self._init_utilization()
         self._handlers = {
             InvocationCompleted: self._completed,
             Throttled: self._throttled,
@@ -169,6 +170,7 @@ class LambdaMetrics:
             self._provisioned.add(target)
         else:
             self._provisioned.discard(target)
+        self._utilization_pool(event)
 
     # --- what the runtime adds -------------------------------------------------------------------------------
 
@@ -190,6 +192,7 @@ class LambdaMetrics:
         (`reserved` names those that have it); ClaimedAccountConcurrency, that plus `allocated` (every reservation,
         and the provisioned concurrency of functions without one)."""
         qualifiers = qualifiers or {}
+        busy = list(busy)  # read twice: here and by _observe_utilization
         counts: dict[str, float] = {}
         account = unreserved = 0
         for function, version, provisioned in busy:
@@ -205,6 +208,7 @@ class LambdaMetrics:
         for name, value in counts.items():
             if value > gauges.get(name, float("-inf")):
                 gauges[name] = value
+        self._observe_utilization(at, busy)
 
     @staticmethod
     def _concurrency_keys(
@@ -222,6 +226,47 @@ class LambdaMetrics:
                 resource = by_function + (("Resource", f"{function}:{qualifier}"),)
                 keys.append(series_key("ProvisionedConcurrentExecutions", resource))
         return keys
+
+    # --- ProvisionedConcurrencyUtilization (issue 13 point 4) -------------------------------------------------
+    # Per alias or version with a config (FunctionName + Resource): the minute's highest ProvisionedConcurrent-
+    # Executions / allocated provisioned concurrency, one datapoint per minute stamped at the minute's start, as
+    # Lambda publishes it. A minute without a busy provisioned environment has no datapoint (no traffic, no data:
+    # target tracking's alarms then stay where they are, as on AWS).
+
+    def _init_utilization(self) -> None:
+        self._pools: dict[tuple[str, str], int] = {}  # (function, version) -> allocated, per config ...
+        self._pool_qualifier: dict[tuple[str, str], str] = {}  # ... and the alias or version it is for
+        self._utilization: dict[tuple[str, str], tuple[int, float]] = {}  # (function, qualifier) -> (minute, max)
+
+    def _utilization_pool(self, event: ProvisionedConcurrencyChanged) -> None:
+        key = (event.function, event.version)
+        if event.requested > 0:
+            self._pools[key] = event.allocated
+            self._pool_qualifier[key] = event.qualifier
+        else:
+            self._pools.pop(key, None)
+            self._pool_qualifier.pop(key, None)
+
+    def _observe_utilization(self, at: float, busy: list[tuple[str, str, bool]]) -> None:
+        minute = math.floor(at) - math.floor(at) % 60
+        for done in [k for k, (m, _) in self._utilization.items() if m < minute]:
+            self._publish_utilization(done, *self._utilization.pop(done))
+        counts: dict[tuple[str, str], int] = {}
+        for function, version, provisioned in busy:
+            if provisioned:
+                counts[(function, version)] = counts.get((function, version), 0) + 1
+        for pool, busy_count in counts.items():
+            allocated = self._pools.get(pool, 0)
+            if allocated <= 0:
+                continue
+            key = (pool[0], self._pool_qualifier[pool])
+            _, highest = self._utilization.get(key, (minute, 0.0))
+            self._utilization[key] = (minute, max(highest, min(busy_count / allocated, 1.0)))
+
+    def _publish_utilization(self, key: tuple[str, str], minute: int, value: float) -> None:
+        function, qualifier = key
+        dimensions: Dimensions = (("FunctionName", function), ("Resource", f"{function}:{qualifier}"))
+        self._gauges.setdefault(minute, {})[series_key("ProvisionedConcurrencyUtilization", dimensions)] = value
 
     # --- handing over ----------------------------------------------------------------------------------------
 

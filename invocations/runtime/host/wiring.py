@@ -79,7 +79,9 @@ def build_host(
     publisher = publisher or Publisher()
     provisioned = ProvisionedReporter(reporter)
     # CloudWatch: metrics per simulated second, alarms (issue 13); the alarms live behind the reporter.
-    metrics = HostMetrics(client, evaluate_alarms=reporter.evaluate_alarms)
+    metrics = HostMetrics(
+        client, evaluate_alarms=reporter.evaluate_alarms, evaluate_scaling=getattr(reporter, "evaluate_scaling", None)
+    )
     # Real handlers: one sandboxed process per environment; it learns of reclaimed environments as a sink.
     python = PythonExecutor(
         max_processes=settings.LAMBDAVIZ_PYTHON_PROCESSES,

@@ -27,9 +27,17 @@ PROVISIONED = "provisioned-concurrency"
 
 
 class HostMetrics:
-    def __init__(self, client: redis.Redis, *, evaluate_alarms: Callable[..., object]) -> None:
-        # The alarms live in the database, behind the services: the host hands their evaluator in.
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        evaluate_alarms: Callable[..., object],
+        evaluate_scaling: Callable[..., object] | None = None,
+    ) -> None:
+        # The alarms live in the database, behind the services: the host hands their evaluator in (and Application
+        # Auto Scaling's, which acts on the alarms' states right after they are evaluated).
         self._evaluate_alarms = evaluate_alarms
+        self._evaluate_scaling = evaluate_scaling
         self.writer = MetricWriter(
             client,
             second_retention_s=settings.LAMBDAVIZ_METRICS_SECOND_RETENTION_S,
@@ -60,6 +68,8 @@ class HostMetrics:
         ):
             self._evaluated_at, self._evaluated_wall = now, wall
             self._evaluate_alarms(now, metric_reader=self.reader)
+            if self._evaluate_scaling is not None:
+                self._evaluate_scaling(now, metric_reader=self.reader)
 
 
 def concurrency_context(registry) -> dict:
