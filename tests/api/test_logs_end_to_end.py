@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 
 import pytest
 
 from invocations.models import InvocationRecord
+from tests.conftest import eventually
 
 from .conftest import create_modelled
 from .logs_fixtures import logs_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(condition, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-    return value
 
 
 def test_invocations_through_the_host_land_in_one_stream_per_environment(client, engine_host, live_server):
@@ -34,7 +26,11 @@ def test_invocations_through_the_host_land_in_one_stream_per_environment(client,
         sent.append(answer["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"])
         tail = base64.b64decode(answer["LogResult"]).decode()
         assert f"REPORT RequestId: {answer['ResponseMetadata']['RequestId']}" in tail
-    wait_for(lambda: InvocationRecord.objects.filter(function="orders").count() == 3)
+    eventually(
+        lambda: InvocationRecord.objects.filter(function="orders").count() == 3,
+        timeout=30.0,
+        what="the three invocation records",
+    )
 
     logs = logs_client(live_server.url)
     (stream,) = logs.describe_log_streams(logGroupName="/aws/lambda/orders")["logStreams"]

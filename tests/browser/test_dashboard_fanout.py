@@ -4,8 +4,10 @@ makes the subscriber run, with its dots leaving the SNS node (issue 6)."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import eventually
+
 from .conftest import collect_console_errors, screenshot
-from .test_dashboard_live import staff_page, wait_until
+from .test_dashboard_live import staff_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +58,7 @@ def test_publishing_to_the_topic_invokes_failure_alerts_from_its_sns_node(
 
     expect(page.locator('[data-stat="total"]')).not_to_have_text("0", timeout=10000)
     expect(page.locator('[data-k="src:0"]')).to_have_text("async → $LATEST · 1 attempt", timeout=5000)
-    assert wait_until(lambda: int(sns.get_attribute("data-dots") or 0) >= 1)
+    eventually(lambda: int(sns.get_attribute("data-dots") or 0) >= 1, interval=0.1, what="a dot from the SNS node")
     expect(page.locator('[data-k="src:1"]')).to_have_text("async → $LATEST · 0 attempts")  # nothing came from the bus
     screenshot(page, "function-failure-alerts-sns")
 
