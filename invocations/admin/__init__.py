@@ -1,3 +1,15 @@
 """The teacher's admin: every model, secrets masked, versions read-only, publishing and aliases via the services."""
 
-from . import account, alarms, aliases, async_config, concurrency, front_doors, functions, mappings, records, sources  # noqa: F401
+from . import (  # noqa: F401
+    account,
+    alarms,
+    aliases,
+    async_config,
+    aws_services,
+    concurrency,
+    front_doors,
+    functions,
+    mappings,
+    records,
+    sources,
+)

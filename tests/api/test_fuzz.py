@@ -181,7 +181,7 @@ def api_requests(draw) -> tuple[str, str, bytes, dict[str, str]]:
 
     def fill(match: re.Match) -> str:
         label = match.group(1)
-        default = {"FunctionName": "fn", "Name": "prod", "UUID": str(uuid.uuid4())}[label]
+        default = {"FunctionName": "fn", "Name": "prod", "UUID": str(uuid.uuid4()), "StatementId": "sid-1"}[label]
         value = draw(st.one_of(st.just(default), label_values()))
         return quote(value.encode("utf-8", "surrogatepass"), safe="")
 

@@ -6,7 +6,23 @@ from django.contrib import admin
 from django.urls import reverse
 
 from invocations import services
-from invocations.models import Alias, Function, InvocationRecord, RecordJournalMark, Version
+from invocations.models import (
+    Alias,
+    CodeDeployApplication,
+    Deployment,
+    DeploymentConfig,
+    DeploymentGroup,
+    Function,
+    FunctionUrlConfig,
+    InvocationRecord,
+    RecordJournalMark,
+    ResourcePolicy,
+    ScalableTarget,
+    ScalingActivity,
+    ScalingPolicy,
+    ScheduledAction,
+    Version,
+)
 from invocations.runtime.records import records_compact
 from invocations.services import cloudwatch
 from invocations.services.demo import demo_seed
@@ -24,6 +40,17 @@ NO_ADD = {
     "RecordJournalMark",
     "MetricAlarm",
     "AlarmHistoryItem",
+    # Written through their AWS APIs only (invocations/admin/aws_services.py).
+    "CodeDeployApplication",
+    "DeploymentGroup",
+    "DeploymentConfig",
+    "Deployment",
+    "ResourcePolicy",
+    "FunctionUrlConfig",
+    "ScalableTarget",
+    "ScalingPolicy",
+    "ScheduledAction",
+    "ScalingActivity",
 }
 
 
@@ -70,7 +97,64 @@ def demo():
             "ComparisonOperator": "GreaterThanOrEqualToThreshold",
         }
     )  # its history gets the ConfigurationUpdate item
+    _aws_service_rows(checkout)
     return checkout
+
+
+def _aws_service_rows(checkout: Function) -> None:
+    """One row of each model the CodeDeploy, Auto Scaling and policy / URL APIs write (their admin is read-only)."""
+    prod = Alias.objects.get(function=checkout, name="prod")
+    ResourcePolicy.objects.create(function=checkout, statements=[{"Sid": "apigw", "Effect": "Allow"}])
+    FunctionUrlConfig.objects.create(function=checkout, alias=prod, auth_type="NONE")
+    app = CodeDeployApplication.objects.create(name="checkout-app", compute_platform="Lambda")
+    group = DeploymentGroup.objects.create(
+        application=app,
+        name="prod",
+        service_role_arn="arn:aws:iam::123456789012:role/CodeDeploy",
+        deployment_config_name="CodeDeployDefault.LambdaAllAtOnce",
+        deployment_type="BLUE_GREEN",
+        deployment_option="WITH_TRAFFIC_CONTROL",
+    )
+    DeploymentConfig.objects.create(name="Canary20Percent1Minute", compute_platform="Lambda")
+    Deployment.objects.create(
+        deployment_id="d-ADMIN0001",
+        group=group,
+        deployment_config_name="CodeDeployDefault.LambdaAllAtOnce",
+        function_name="checkout",
+        alias_name="prod",
+        current_version="1",
+        target_version="2",
+    )
+    target = ScalableTarget.objects.create(
+        service_namespace="lambda",
+        resource_id="function:checkout:prod",
+        scalable_dimension="lambda:function:ProvisionedConcurrency",
+        min_capacity=1,
+        max_capacity=10,
+        role_arn="arn:aws:iam::123456789012:role/AutoScaling",
+        created_at=0.0,
+    )
+    ScalingPolicy.objects.create(
+        target=target,
+        name="utilization",
+        policy_type="TargetTrackingScaling",
+        configuration={},
+        uuid="u-1",
+        created_at=0.0,
+    )
+    ScheduledAction.objects.create(
+        target=target, name="morning", schedule="cron(0 8 * * ? *)", uuid="u-2", created_at=0.0
+    )
+    ScalingActivity.objects.create(
+        activity_id="a-1",
+        service_namespace="lambda",
+        resource_id="function:checkout:prod",
+        scalable_dimension="lambda:function:ProvisionedConcurrency",
+        description="Setting desired concurrency to 5.",
+        cause="monitor alarm AlarmHigh in state ALARM triggered policy utilization",
+        start_time=0.0,
+        status_code="Successful",
+    )
 
 
 def url(model, view: str, *args) -> str:
