@@ -22,7 +22,8 @@ def function_or(function_name: str, *, missing: str) -> Function:
 
 
 def url_config_for(function: Function, qualifier: str | None, *, for_update: bool = False) -> FunctionUrlConfig | None:
-    configs = FunctionUrlConfig.objects.select_for_update() if for_update else FunctionUrlConfig.objects
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the alias; the config row is enough.
+    configs = FunctionUrlConfig.objects.select_for_update(of=("self",)) if for_update else FunctionUrlConfig.objects
     configs = configs.select_related("function", "alias").filter(function=function)
     if qualifier is None:
         return configs.filter(alias__isnull=True).first()
