@@ -5,11 +5,13 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from invocations.models import InvocationRecord, Queue
+from invocations.engine.events import InvocationCompleted, InvocationType, Throttled
+from invocations.engine.outcomes import InvokeResult, Outcome
+from invocations.models import Queue
+from invocations.runtime.metrics.writer import MetricWriter
 from invocations.runtime.shared_clock import SharedClock
 from invocations.services.sources_live import queue_message_send
 from invocations.services.traffic import traffic_stream_start, traffic_stream_stop
-from tests.factories import invocation_record
 
 from .conftest import collect_console_errors, screenshot
 
@@ -22,14 +24,31 @@ CHART_TOTALS = """() => Object.fromEntries([...document.querySelectorAll('[data-
 ]))"""
 
 
+def _completed(at, *, version="1", outcome=Outcome.SUCCESS, cold=False):
+    result = InvokeResult("rid", outcome, 200, version, None, cold_start=cold, duration_ms=100.0)
+    return InvocationCompleted(
+        at, result, "sdk", InvocationType.REQUEST_RESPONSE, "checkout", "prod", "prod", 1, at - 0.1
+    )
+
+
+def _throttled(at):
+    reason = "ReservedFunctionConcurrentInvocationLimitExceeded"
+    return Throttled(at, "t", "checkout", "prod", "prod", "1", reason, "sdk", InvocationType.REQUEST_RESPONSE)
+
+
 def test_the_charts_show_the_last_minutes_as_soon_as_the_page_opens(page, live_url, seeded, redis_db, console_errors):
-    # No engine host runs: whatever the charts show comes from the records, not from live frames.
+    # No engine host runs: whatever the charts show comes from the metric store (issue 13), not from live frames.
     now = SharedClock(redis_db).now()
     start = int(now) - 120
-    records = [invocation_record(start + i + 0.5, version="1", cold=i < 3) for i in range(60)]
-    records += [invocation_record(start + i + 0.5, version="2", outcome="FunctionError") for i in range(0, 60, 3)]
-    records += [invocation_record(start + i + 0.5, outcome="Throttled") for i in range(0, 60, 6)]
-    InvocationRecord.objects.bulk_create(records)
+    writer = MetricWriter(redis_db, second_retention_s=3600, minute_retention_s=86400)
+    for i in range(60):
+        writer.emit(_completed(start + i + 0.5, cold=i < 3))
+        writer.observe_concurrency(start + i + 0.5, [("checkout", "1", False)])
+    for i in range(0, 60, 3):
+        writer.emit(_completed(start + i + 0.5, version="2", outcome=Outcome.FUNCTION_ERROR))
+    for i in range(0, 60, 6):
+        writer.emit(_throttled(start + i + 0.5))
+    writer.flush(now, final=True)
 
     page.goto(f"{live_url}/functions/checkout/")
     expect(page.locator(".charts .main-svg").first).to_be_visible(timeout=5000)
@@ -41,7 +60,7 @@ def test_the_charts_show_the_last_minutes_as_soon_as_the_page_opens(page, live_u
     assert totals["throttles"] == {"throttles": 10}
     assert totals["cold"] == {"cold starts": 3}
     assert totals["duration"]["p50"] == pytest.approx(100.0 * 60)  # one p50 of 100 ms per second with records
-    assert totals["concurrency"]["concurrent executions"] == pytest.approx(0.1 * 80)
+    assert totals["concurrency"]["concurrent executions"] == pytest.approx(60)  # one busy sample a second
     screenshot(page, "function-checkout-history")
     assert console_errors == []
 
