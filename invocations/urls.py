@@ -15,11 +15,16 @@ urlpatterns = [
     path("dashboard/api/functions/<str:name>/topology", api.function_topology, name="api-topology"),
     path("dashboard/api/functions/<str:name>/logs", api.function_logs, name="api-logs"),
     path("dashboard/api/functions/<str:name>/history", api.function_history, name="api-history"),
+    path("dashboard/api/functions/<str:name>/alarms", api.function_alarms, name="api-alarms"),
+    path("dashboard/api/alarms", api.alarms, name="api-account-alarms"),
     path("dashboard/api/queues/messages", api.queue_messages, name="api-queue-messages"),
     path("dashboard/api/delivered", api.delivered, name="api-delivered"),
     path("dashboard/api/traffic", api.traffic_list, name="api-traffic"),
     # Controls (staff, CSRF)
     path("dashboard/api/functions/<str:name>/aliases/<str:alias>/weight", api.alias_weight, name="api-alias-weight"),
+    path(
+        "dashboard/api/functions/<str:name>/aliases/<str:alias>/errors-alarm", api.errors_alarm, name="api-errors-alarm"
+    ),
     path("dashboard/api/functions/<str:name>/aliases/<str:alias>", api.alias_versions, name="api-alias-versions"),
     path("dashboard/api/functions/<str:name>/versions", api.version_publish, name="api-publish"),
     path("dashboard/api/functions/<str:name>/concurrency", api.reserved_concurrency, name="api-reserved"),

@@ -8,6 +8,7 @@ from . import selectors
 from .dashboard.http import controls_allowed
 from .errors import LambdaError
 from .selectors import topology
+from .services.alarm_panels import alarms_in_state
 from .services.clock import simulation_clock_reading
 from .services.scenarios import SCENARIOS
 from .services.traffic import KINDS, PATTERNS
@@ -31,6 +32,7 @@ def home(request):
         "invocations/home.html",
         {
             "functions": functions,
+            "alarms_in_alarm": alarms_in_state(state="ALARM"),
             "account": selectors.account_settings_get(),
             "is_staff": request.user.is_staff,
             "controls": controls_allowed(request),

@@ -10,6 +10,7 @@ from ..errors import InvalidParameterValueException, InvalidRequestContentExcept
 from ..rules.json_input import parse_json
 from ..selectors import log_events, topology
 from ..services import (
+    alarm_panels,
     event_invoke_config_put,
     metric_history,
     provisioned_concurrency_delete,
@@ -17,6 +18,7 @@ from ..services import (
 )
 from ..services.aliases import alias_versions_set, alias_weight_set
 from ..services.clock import simulation_clock_now, simulation_clock_set
+from ..services.cloudwatch import STATES
 from ..services.concurrency import function_concurrency_set
 from ..services.scenarios import SCENARIOS, scenario_run
 from ..services.sources_live import (
@@ -76,6 +78,23 @@ def function_history(request: HttpRequest, name: str) -> dict:
 
 @require_GET
 @read_endpoint
+def function_alarms(request: HttpRequest, name: str) -> dict:
+    function = _function(name)
+    # The function's alarms as DescribeAlarms shows them, each with its recent datapoints (issue 13 point 5).
+    return alarm_panels.function_alarms(function=function.name, until=simulation_clock_now())
+
+
+@require_GET
+@read_endpoint
+def alarms(request: HttpRequest) -> dict:
+    state = request.GET.get("state") or "ALARM"
+    if state not in STATES:
+        raise InvalidParameterValueException(f"state must be one of {', '.join(STATES)}.")
+    return {"state": state, "alarms": alarm_panels.alarms_in_state(state=state)}
+
+
+@require_GET
+@read_endpoint
 def delivered(request: HttpRequest) -> dict:
     arn = request.GET.get("arn", "")
     if not arn.startswith("arn:"):
@@ -125,6 +144,11 @@ def alias_versions(request: HttpRequest, data: dict, name: str, alias: str) -> d
         "function_version": updated.function_version,
         "weights": updated.additional_version_weights,
     }
+
+
+@staff_action
+def errors_alarm(request: HttpRequest, data: dict, name: str, alias: str) -> dict:
+    return alarm_panels.errors_alarm_create(function=name, alias=alias)
 
 
 @staff_action

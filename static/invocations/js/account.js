@@ -1,5 +1,6 @@
 // The account view: concurrency gauge, invocations/s, the clock, sparklines per function, scenarios.
 
+import { accountAlarms } from "./account_alarms.js";
 import { ClockView } from "./clock.js";
 import { appRoot, fmt, initProjectorMode, postJSON, toast } from "./common.js";
 import { LiveSocket } from "./live.js";
@@ -71,7 +72,9 @@ function tick() {
   q("[data-throttle-badge]").classList.toggle("flash", performance.now() - throttleFlash < 1200);
   for (const spark of sparklines.values()) spark.roll();
 }
+const alarms = accountAlarms(root);
 scheduler.every(500, tick);
+scheduler.every(3000, alarms.load);
 scheduler.every(1000, () => { for (const spark of sparklines.values()) spark.draw(); });
 
 for (const button of root.querySelectorAll("[data-scenario]")) {

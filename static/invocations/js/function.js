@@ -5,6 +5,7 @@ import { ClockView } from "./clock.js";
 import { initProjectorMode } from "./common.js";
 import { bindForms, bindSliders, setSlider } from "./controls.js";
 import { bindFifoControls, renewDedup } from "./fifo_controls.js";
+import { alarmsPanel } from "./function/alarms_panel.js";
 import { chartsPanel } from "./function/charts_panel.js";
 import { diagramPanel } from "./function/diagram_panel.js";
 import { logsPanel } from "./function/logs_panel.js";
@@ -30,11 +31,13 @@ export async function init(root) {
   const charts = chartsPanel(root);
   const logs = logsPanel(root);
   const traffic = trafficPanel(root);
+  const alarms = alarmsPanel(root);
 
   scheduler.every(250, stats.render);
   scheduler.every(300, charts.turn);
   scheduler.every(500, retries.render);
   scheduler.every(3000, logs.poll);
+  scheduler.every(2000, alarms.poll);
 
   if (controls) {
     bindSliders(root, () => {});
@@ -107,6 +110,7 @@ export async function init(root) {
 
   initProjectorMode((large) => {
     charts.setLarge(large);
+    alarms.setLarge(large);
     requestAnimationFrame(view.relayout);
   });
   // The history may take a second or two on a busy SQLite: the live stream does not wait for it (Buckets.load
@@ -114,5 +118,6 @@ export async function init(root) {
   charts.loadHistory();
   await view.load();
   logs.load();
+  alarms.load();
   return new LiveSocket(root.dataset.wsPath, { onSnapshot, onFrame, onEvent, statusEl: document.getElementById("lv-conn") });
 }
