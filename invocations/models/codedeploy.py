@@ -97,6 +97,15 @@ class Deployment(models.Model):
     hooks = models.JSONField(default=dict)  # lifecycle event -> hook function name
     auto_rollback_configuration = models.JSONField(default=dict)  # the group's, or the deployment's override
     created_at = models.DateTimeField(auto_now_add=True)
+    # The run (issue 14 point 2), on the simulation clock, so that it resumes after a restart: see
+    # engine/deployments/lifecycle.py's Progress, of which these columns are the stored form.
+    creator = models.CharField(max_length=16, default="user")  # user | autoRollback
+    lifecycle_events = models.JSONField(default=dict)  # event -> {status, start, end, execution_id, reported}
+    started_at = models.FloatField(null=True, blank=True)
+    completed_at = models.FloatField(null=True, blank=True)
+    steps_applied = models.PositiveIntegerField(default=0)
+    error_information = models.JSONField(default=dict)  # AWS's ErrorInformation {code, message}
+    rollback_info = models.JSONField(default=dict)  # AWS's RollbackInfo
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -74,3 +74,7 @@ class HostReporter(Protocol):
     def evaluate_scaling(self, at: float, *, metric_reader: MetricReader | None = None) -> int:
         """Run Application Auto Scaling at simulated time `at` (after the alarms); returns the activities started."""
         ...
+
+    def advance_deployments(self, at: float) -> int:
+        """Drive the active CodeDeploy deployments to simulated time `at`; returns how many were driven."""
+        ...

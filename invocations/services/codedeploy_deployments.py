@@ -1,6 +1,6 @@
 """CodeDeploy deployments, stored (issue 14 point 1): CreateDeployment reads and checks its AppSpec revision,
-GetDeployment and ListDeployments read them back. They do not run yet: a deployment stays Created (and active, so
-its group takes no second one) until the engine process that shifts the alias exists."""
+GetDeployment and ListDeployments read them back. A deployment stays Created (and active, so its group takes no
+second one) until the engine host's next step starts it (codedeploy_run.py runs it)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ DESCRIPTION_MAX = 1024  # the model's column; AWS does not document its limit
 REVISION_MEMBERS = {"AppSpecContent": "appSpecContent", "String": "string"}
 
 
-def _new_id() -> str:
+def new_deployment_id() -> str:
     return "d-" + "".join(secrets.choice(ID_ALPHABET) for _ in range(9))
 
 
@@ -86,7 +86,7 @@ def deployment_create(
             f"The Deployment Group '{target.name}' already has an active Deployment '{active.deployment_id}'"
         )
     return Deployment.objects.create(
-        deployment_id=_new_id(),
+        deployment_id=new_deployment_id(),
         group=target,
         deployment_config_name=config,
         description=description or "",
@@ -137,3 +137,25 @@ def deployment_list(
             raise errors.InvalidDeploymentStatusException()
         deployments = deployments.filter(status__in=statuses)
     return page(list(deployments.values_list("deployment_id", flat=True)), next_token=next_token)
+
+
+BATCH_MAX = 25  # BatchGetDeployments takes at most 25 IDs
+
+
+def deployments_batch_get(*, ids: object) -> list[Deployment]:
+    """The deployments named, in the order asked; unknown ones are left out, as a batch read does."""
+    if not ids:
+        raise errors.DeploymentIdRequiredException()
+    if not isinstance(ids, list):
+        raise errors.InvalidDeploymentIdException()
+    if len(ids) > BATCH_MAX:
+        raise errors.BatchLimitExceededException(
+            f"The maximum number of names or IDs allowed for this request ({BATCH_MAX}) was exceeded."
+        )
+    found = []
+    for deployment_id in ids:
+        try:
+            found.append(deployment_get(deployment_id=deployment_id))
+        except errors.DeploymentDoesNotExistException:
+            continue
+    return found

@@ -117,3 +117,27 @@ InvalidDeploymentStatusException = _error(
     "InvalidDeploymentStatusException", "The specified deployment status doesn't exist or cannot be determined."
 )
 DescriptionTooLongException = _error("DescriptionTooLongException", "The description is too long.")
+DeploymentAlreadyCompletedException = _error(
+    "DeploymentAlreadyCompletedException", "The deployment is already complete."
+)
+DeploymentNotStartedException = _error("DeploymentNotStartedException", "The specified deployment has not started.")
+DeploymentTargetIdRequiredException = _error(
+    "DeploymentTargetIdRequiredException", "A deployment target ID was not provided."
+)
+DeploymentTargetDoesNotExistException = _error(
+    "DeploymentTargetDoesNotExistException", "The provided target ID does not belong to the attempted deployment."
+)
+LifecycleEventAlreadyCompletedException = _error(
+    "LifecycleEventAlreadyCompletedException",
+    "An attempt to return the status of an already completed lifecycle event occurred.",
+)
+InvalidLifecycleEventHookExecutionIdException = _error(
+    "InvalidLifecycleEventHookExecutionIdException",
+    "A lifecycle event hook is invalid. Review the hooks section in your AppSpec file to ensure the lifecycle events "
+    "and hooks functions are valid.",
+)
+InvalidLifecycleEventHookExecutionStatusException = _error(
+    "InvalidLifecycleEventHookExecutionStatusException",
+    "The result of a Lambda validation function that verifies a lifecycle event is invalid. It should return "
+    "Succeeded or Failed.",
+)

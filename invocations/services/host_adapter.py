@@ -23,6 +23,7 @@ from ..runtime.targets import S3Trigger
 from .autoscaling_evaluate import autoscaling_evaluate
 from .clock import simulation_clock_ensure
 from .cloudwatch import alarms_evaluate
+from .codedeploy_run import deployments_advance
 from .concurrency import provisioned_concurrency_report
 from .mappings import event_source_mapping_settle
 
@@ -110,3 +111,6 @@ class DatabaseReporter:
 
     def evaluate_scaling(self, at: float, *, metric_reader: MetricReader | None = None) -> int:
         return autoscaling_evaluate(at, metric_reader=metric_reader)
+
+    def advance_deployments(self, at: float) -> int:
+        return deployments_advance(at)

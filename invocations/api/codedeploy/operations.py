@@ -10,7 +10,9 @@ from ...services import codedeploy_applications as applications
 from ...services import codedeploy_configs as configs
 from ...services import codedeploy_deployments as deployments
 from ...services import codedeploy_groups as groups
-from .render import application_info, config_info, deployment_info, group_info
+from ...services import codedeploy_run as run
+from ...services import codedeploy_targets as targets
+from .render import application_info, config_info, deployment_info, group_info, lambda_target
 
 Params = dict[str, Any]
 
@@ -125,7 +127,7 @@ def delete_deployment_config(params: Params) -> dict[str, Any]:
     return {}
 
 
-# --- deployments (stored, not run yet) ---------------------------------------------------------------------------
+# --- deployments ---------------------------------------------------------------------------
 
 
 def create_deployment(params: Params) -> dict[str, Any]:
@@ -154,6 +156,38 @@ def list_deployments(params: Params) -> dict[str, Any]:
     return _with_token({"deployments": ids}, token)
 
 
+def batch_get_deployments(params: Params) -> dict[str, Any]:
+    found = deployments.deployments_batch_get(ids=params.get("deploymentIds"))
+    return {"deploymentsInfo": [deployment_info(d) for d in found]}
+
+
+def stop_deployment(params: Params) -> dict[str, Any]:
+    status, message = run.deployment_stop(
+        deployment_id=params.get("deploymentId"), auto_rollback_enabled=params.get("autoRollbackEnabled")
+    )
+    return {"status": status, "statusMessage": message}
+
+
+def put_lifecycle_event_hook_execution_status(params: Params) -> dict[str, Any]:
+    execution_id = run.hook_status_put(
+        deployment_id=params.get("deploymentId"),
+        execution_id=params.get("lifecycleEventHookExecutionId"),
+        status=params.get("status"),
+    )
+    return {"lifecycleEventHookExecutionId": execution_id}
+
+
+def list_deployment_targets(params: Params) -> dict[str, Any]:
+    return {"targetIds": targets.deployment_targets(deployment_id=params.get("deploymentId"))}
+
+
+def get_deployment_target(params: Params) -> dict[str, Any]:
+    deployment, arn = targets.deployment_target_get(
+        deployment_id=params.get("deploymentId"), target_id=params.get("targetId")
+    )
+    return {"deploymentTarget": lambda_target(deployment, function_arn=arn)}
+
+
 OPERATIONS: dict[str, Callable[[Params], dict[str, Any]]] = {
     "CreateApplication": create_application,
     "GetApplication": get_application,
@@ -172,4 +206,9 @@ OPERATIONS: dict[str, Callable[[Params], dict[str, Any]]] = {
     "CreateDeployment": create_deployment,
     "GetDeployment": get_deployment,
     "ListDeployments": list_deployments,
+    "BatchGetDeployments": batch_get_deployments,
+    "StopDeployment": stop_deployment,
+    "PutLifecycleEventHookExecutionStatus": put_lifecycle_event_hook_execution_status,
+    "ListDeploymentTargets": list_deployment_targets,
+    "GetDeploymentTarget": get_deployment_target,
 }

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...models import CodeDeployApplication, Deployment, DeploymentGroup
+from ...models import CodeDeployApplication, Deployment, DeploymentGroup, DeploymentStatus
 from ...services.codedeploy_configs import ConfigInfo
+from ...services.codedeploy_run import LIFECYCLE_EVENTS, target_weight
+from ...services.codedeploy_targets import target_id_of
 
 
 def application_info(application: CodeDeployApplication) -> dict[str, Any]:
@@ -54,9 +56,7 @@ def config_info(info: ConfigInfo) -> dict[str, Any]:
 
 def deployment_info(deployment: Deployment) -> dict[str, Any]:
     group = deployment.group
-    # Nothing runs yet: the one Lambda target is still pending.
-    overview = {"Pending": 1, "InProgress": 0, "Succeeded": 0, "Failed": 0, "Skipped": 0, "Ready": 0}
-    return {
+    body: dict[str, Any] = {
         "applicationName": group.application.name,
         "deploymentGroupName": group.name,
         "deploymentConfigName": deployment.deployment_config_name,
@@ -64,10 +64,70 @@ def deployment_info(deployment: Deployment) -> dict[str, Any]:
         "revision": deployment.revision,
         "status": deployment.status,
         "createTime": deployment.created_at.timestamp(),
-        "creator": "user",
+        "creator": deployment.creator,
         "description": deployment.description,
-        "deploymentOverview": overview,
+        "deploymentOverview": deployment_overview(deployment),
         "autoRollbackConfiguration": deployment.auto_rollback_configuration,
         "deploymentStyle": {"deploymentType": group.deployment_type, "deploymentOption": group.deployment_option},
         "computePlatform": group.application.compute_platform,
+    }
+    # Simulated seconds, like CloudWatch's timestamps: the simulation clock is on the epoch.
+    if deployment.started_at is not None:
+        body["startTime"] = deployment.started_at
+    if deployment.completed_at is not None:
+        body["completeTime"] = deployment.completed_at
+    if deployment.error_information:
+        body["errorInformation"] = deployment.error_information
+    if deployment.rollback_info:
+        body["rollbackInfo"] = deployment.rollback_info
+    return body
+
+
+def deployment_overview(deployment: Deployment) -> dict[str, int]:
+    """The one Lambda target, counted under its status."""
+    overview = {"Pending": 0, "InProgress": 0, "Succeeded": 0, "Failed": 0, "Skipped": 0, "Ready": 0}
+    overview[target_status(deployment)] += 1
+    return overview
+
+
+def target_status(deployment: Deployment) -> str:
+    """The Lambda target's status: Pending until the run starts, then the deployment's (Stopped counts as Failed)."""
+    status = deployment.status
+    if status in (DeploymentStatus.CREATED, DeploymentStatus.QUEUED):
+        return "Pending"
+    if status == DeploymentStatus.STOPPED:
+        return "Failed"
+    return status if status in ("InProgress", "Succeeded", "Failed") else "Pending"
+
+
+def lambda_target(deployment: Deployment, *, function_arn: str) -> dict[str, Any]:
+    """DeploymentTarget for Lambda: the alias with its lifecycle events, AWS's event names and statuses."""
+    events = []
+    for name in LIFECYCLE_EVENTS:
+        event = deployment.lifecycle_events.get(name, {})
+        shown: dict[str, Any] = {"lifecycleEventName": name, "status": event.get("status", "Pending")}
+        if event.get("start") is not None:
+            shown["startTime"] = event["start"]
+        if event.get("end") is not None:
+            shown["endTime"] = event["end"]
+        events.append(shown)
+    stamps = [deployment.completed_at, deployment.started_at]
+    updated = next((s for s in stamps if s is not None), deployment.created_at.timestamp())
+    return {
+        "deploymentTargetType": "LambdaTarget",
+        "lambdaTarget": {
+            "deploymentId": deployment.deployment_id,
+            "targetId": target_id_of(deployment),
+            "targetArn": f"{function_arn}:{deployment.alias_name}",
+            "status": target_status(deployment),
+            "lastUpdatedAt": updated,
+            "lifecycleEvents": events,
+            "lambdaFunctionInfo": {
+                "functionName": deployment.function_name,
+                "functionAlias": deployment.alias_name,
+                "currentVersion": deployment.current_version,
+                "targetVersion": deployment.target_version,
+                "targetVersionWeight": target_weight(deployment),
+            },
+        },
     }

@@ -22,6 +22,7 @@ from ..redis_store import RedisStore
 from ..reporting import ProvisionedReporter
 from ..shared_clock import SharedClock
 from .batches import BatchInvoker
+from .deployments import DeploymentDriver
 from .inbox import InboxReader
 from .reload import AccountReload
 from .traffic_feed import TrafficFeed
@@ -58,6 +59,7 @@ class EngineHost:
         invoke: BatchInvoker,
         feed: TrafficFeed,
         sources: AccountReload,
+        deployments: DeploymentDriver | None = None,
     ) -> None:
         self.client = client
         self.shared_clock = shared_clock
@@ -76,6 +78,7 @@ class EngineHost:
         self.feed = feed
         self.traffic = feed.traffic
         self.sources = sources
+        self.deployments = deployments
         self._last_records = time.monotonic()
         self._last_housekeeping = 0.0
         self._wake: redis.client.PubSub | None = None  # see _idle()
@@ -138,6 +141,9 @@ class EngineHost:
             self._last_housekeeping = now
         with self._guard("metrics and alarms"):
             self.metrics.step(self)  # one pipeline for the finished seconds; alarms every 10 simulated s
+        if self.deployments is not None:
+            with self._guard("deployments"):
+                self.deployments.step(self.clock.now())  # CodeDeploy's runs, after the alarms they poll
         with self._guard("concurrency releases"):
             self.store.concurrency.flush()  # slots released this step are back for every process (one round trip)
         return work

@@ -32,6 +32,7 @@ from ..targets import RuntimeTargets
 from ..traffic import TrafficRunner
 from . import EngineHost
 from .batches import BatchInvoker
+from .deployments import DeploymentDriver
 from .inbox import InboxReader
 from .reload import AccountReload
 from .traffic_feed import TrafficFeed
@@ -145,6 +146,10 @@ def build_host(
             queues=acks.queues,
             streams=acks.streams,
         ),
+        # CodeDeploy deployments (issue 14), driven through the reporter like the alarms
+        deployments=DeploymentDriver(advance=reporter.advance_deployments)
+        if hasattr(reporter, "advance_deployments")
+        else None,
     )
     # The gauges read the finished host (engine, pollers, queues): the publisher asks for them when it sends.
     publisher.gauges = lambda: gauges.collect(host)
