@@ -7,6 +7,7 @@ new deployment linked both ways in rollbackInfo."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import asdict
 
@@ -23,6 +24,7 @@ from .codedeploy_configs import deployment_config_routing
 from .codedeploy_deployments import deployment_get, new_deployment_id
 from .invoke import invoke_async
 
+log = logging.getLogger(__name__)
 ROLLBACK_CONFIG = "CodeDeployDefault.LambdaAllAtOnce"  # a Lambda rollback moves the alias back at once
 AUTO_ROLLBACK = "autoRollback"
 HOOK_STATUSES = (lc.SUCCEEDED, lc.FAILED)
@@ -31,19 +33,25 @@ STOP_PENDING = ("Pending", "Stopping Pending. Stopping to schedule commands in t
 
 
 def deployments_advance(at: float) -> int:
-    """Drive every active deployment to simulated time `at`; returns how many changed. A rollback started by one
-    runs in the same call, so the alias returns to its version within the step that stopped the deployment."""
-    changed = 0
+    """Drive every active deployment to simulated time `at`; returns how many were driven. A rollback started by
+    one runs in the same call, so the alias returns to its version within the step that stopped the deployment.
+    One deployment that cannot be driven (its alias deleted under it, say) is logged and does not hold up the
+    others."""
+    driven = 0
     pending = list(Deployment.objects.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True))
     while pending:
         pk = pending.pop(0)
-        with transaction.atomic():
-            deployment = Deployment.objects.select_for_update().select_related("group").get(pk=pk)
-            rollback = _drive(deployment, now=at)
-        changed += 1
+        try:
+            with transaction.atomic():
+                deployment = Deployment.objects.select_for_update().select_related("group").get(pk=pk)
+                rollback = _drive(deployment, now=at)
+        except Exception:
+            log.exception("deployment %s could not be driven at %.3f", pk, at)
+            continue
+        driven += 1
         if rollback is not None:
             pending.append(rollback.pk)
-    return changed
+    return driven
 
 
 @transaction.atomic
@@ -52,9 +60,7 @@ def deployment_stop(*, deployment_id: object, auto_rollback_enabled: object = No
     deployment = deployment_get(deployment_id=deployment_id)
     deployment = Deployment.objects.select_for_update().select_related("group").get(pk=deployment.pk)
     if deployment.status not in ACTIVE_STATUSES:
-        raise errors.DeploymentAlreadyCompletedException(
-            f"Deployment {deployment.deployment_id} has already completed."
-        )
+        raise errors.DeploymentAlreadyCompletedException()
     now = _now(deployment)
     rollback = _drive(deployment, now=now, stop=lc.Stop(rollback=auto_rollback_enabled is True))
     if rollback is not None:
