@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "invocations.http_errors.VisitorSafeErrors",
     # A function URL's Host (<url-id>.lambda-url.<region>.localhost) routes every path to its function.
     "invocations.api.function_url_door.FunctionUrlHosts",
+    # A REST API's Host (<api-id>.execute-api.localhost) routes every path to its stages.
+    "invocations.api.apigateway_door.ExecuteApiHosts",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

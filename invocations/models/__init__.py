@@ -17,7 +17,7 @@ from .codedeploy import (
 )
 from .concurrency import FunctionConcurrency, ProvisionedConcurrencyConfig, ProvisionedConcurrencyStatus
 from .configuration import CodeKind
-from .front_doors import ApiStage, RestApi, TargetGroup
+from .front_doors import ApiDeployment, ApiResource, ApiStage, RestApi, TargetGroup
 from .function_urls import FunctionUrlAuthType, FunctionUrlConfig, FunctionUrlInvokeMode
 from .functions import Function
 from .mappings import EventSourceMapping, MappingState, StartingPosition
@@ -31,6 +31,8 @@ __all__ = [
     "AccountSettings",
     "AlarmHistoryItem",
     "Alias",
+    "ApiDeployment",
+    "ApiResource",
     "ApiStage",
     "Bucket",
     "BucketNotification",

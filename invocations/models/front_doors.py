@@ -1,4 +1,5 @@
-"""Front doors that invoke functions synchronously: API Gateway REST API stages and ALB target groups (§10)."""
+"""Front doors that invoke functions synchronously: API Gateway REST APIs (resources, methods, Lambda proxy
+integrations, deployments, stages) and ALB target groups (§10)."""
 
 from __future__ import annotations
 
@@ -25,18 +26,31 @@ def _api_id() -> str:
     return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(10))
 
 
+def _resource_id() -> str:
+    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(10))
+
+
+def _deployment_id() -> str:
+    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(6))
+
+
 def _target_group_id() -> str:
     return secrets.token_hex(8)
 
 
 class RestApi(models.Model):
-    """A REST API whose Lambda proxy integration picks the alias from a stage variable."""
+    """A REST API (CreateRestApi). `function` and `stage_variable` are what its Lambda proxy integration names
+    (set by PutIntegration): the diagram draws the API's stages beside that function."""
 
     api_id = models.CharField(max_length=10, unique=True, default=_api_id, editable=False, verbose_name="API id")
-    name = models.CharField(max_length=128, unique=True)
-    function = models.ForeignKey(Function, on_delete=models.CASCADE, related_name="rest_apis")
+    name = models.CharField(max_length=128)  # AWS allows two APIs of the same name
+    description = models.CharField(max_length=1024, blank=True)
+    function = models.ForeignKey(Function, on_delete=models.SET_NULL, null=True, blank=True, related_name="rest_apis")
     stage_variable = models.CharField(
-        max_length=64, default="lambdaAlias", help_text="The stage variable naming the alias to invoke."
+        max_length=64,
+        default="lambdaAlias",
+        blank=True,
+        help_text="The stage variable naming the alias to invoke (empty: the integration names no stage variable).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -49,18 +63,56 @@ class RestApi(models.Model):
 
     def clean(self) -> None:
         checks = RuleChecks()
-        with checks.rule("name"):
-            if RestApi.objects.filter(name=self.name).exclude(pk=self.pk).exists():
-                raise ResourceConflictException(f"A REST API named {self.name} already exists.")
         with checks.rule("stage_variable"):
-            if not _VARIABLE_NAME_RE.match(self.stage_variable or ""):
+            if self.stage_variable and not _VARIABLE_NAME_RE.match(self.stage_variable):
                 raise ValidationException(pattern_failed(self.stage_variable, "stageVariable", "[a-zA-Z0-9_]+"))
         checks.raise_any()
 
     @property
     def integration_uri(self) -> str:
         """arn:aws:apigateway:…/functions/arn:aws:lambda:…:function:fn:${stageVariables.lambdaAlias}/invocations"""
+        if self.function is None:
+            return ""
         return arns.apigateway_integration_uri(self.function.name, self.stage_variable, **AccountSettings.load().where)
+
+
+class ApiResource(models.Model):
+    """A resource of a REST API: `/`, `/orders`, `/{proxy+}`. Its methods (PutMethod) and their integrations
+    (PutIntegration) are kept as AWS renders them, keyed by HTTP method."""
+
+    rest_api = models.ForeignKey(RestApi, on_delete=models.CASCADE, related_name="resources")
+    resource_id = models.CharField(max_length=10, unique=True, default=_resource_id, editable=False)
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    path_part = models.CharField(max_length=255, blank=True)
+    path = models.CharField(max_length=2048)
+    methods = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["rest_api_id", "path"]
+        verbose_name = "API resource"
+
+    def __str__(self) -> str:
+        return f"{self.rest_api.name} {self.path}"
+
+
+class ApiDeployment(models.Model):
+    """A snapshot of the API's resources and methods (CreateDeployment): what a stage serves until redeployed."""
+
+    rest_api = models.ForeignKey(RestApi, on_delete=models.CASCADE, related_name="deployments")
+    deployment_id = models.CharField(max_length=6, default=_deployment_id, editable=False)
+    description = models.CharField(max_length=1024, blank=True)
+    routes = models.JSONField(default=list, blank=True)  # [{"id", "path", "methods"}], as deployed
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "API deployment"
+        constraints = [
+            models.UniqueConstraint(fields=["rest_api", "deployment_id"], name="api_deployment_unique_per_api")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rest_api.name} {self.deployment_id}"
 
 
 class ApiStage(models.Model):
@@ -68,8 +120,14 @@ class ApiStage(models.Model):
 
     rest_api = models.ForeignKey(RestApi, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(max_length=128)
+    deployment = models.ForeignKey(
+        ApiDeployment, on_delete=models.PROTECT, null=True, blank=True, related_name="stages"
+    )
+    description = models.CharField(max_length=1024, blank=True)
     stage_variables = models.JSONField(default=dict, blank=True, help_text='For example {"lambdaAlias": "prod"}.')
+    method_settings = models.JSONField(default=dict, blank=True)  # {"*/*": {"throttlingRateLimit": …}}
     created_at = models.DateTimeField(auto_now_add=True)
+    last_updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["rest_api__name", "name"]
@@ -97,30 +155,32 @@ class ApiStage(models.Model):
                 raise InvalidParameterValueException(
                     "Stage variable names are [a-zA-Z0-9_]+ and values are [A-Za-z0-9-._~:/?#&=,]+."
                 )
-            if self.rest_api_id:
-                self.resolve_alias()
         checks.raise_any()
 
     @property
     def alias_name(self) -> str | None:
+        """The alias this stage's requests reach, when the integration picks it from a stage variable."""
+        if not self.rest_api.stage_variable:
+            return None
         return (self.stage_variables or {}).get(self.rest_api.stage_variable)
 
     def resolve_alias(self):
         """The alias the integration URI resolves to for this stage."""
         name = self.alias_name
         function = self.rest_api.function
-        alias = function.aliases.filter(name=name).first() if name else None
+        alias = function.aliases.filter(name=name).first() if name and function else None
         if alias is None:
             raise InvalidParameterValueException(
-                f"Stage variable {self.rest_api.stage_variable} must name an alias of {function.name}; "
+                f"Stage variable {self.rest_api.stage_variable} must name an alias of "
+                f"{function.name if function else 'the integration function'}; "
                 f"{name or 'nothing'} was given."
             )
         return alias
 
     @property
     def invoke_url(self) -> str:
-        region = AccountSettings.load().region
-        return f"https://{self.rest_api.api_id}.execute-api.{region}.amazonaws.com/{self.name}"
+        """Where this server answers the stage (host-based; `/restapis/<id>/<stage>/_user_request_/` for the LAN)."""
+        return f"http://{self.rest_api.api_id}.execute-api.localhost:8000/{self.name}"
 
 
 class TargetGroup(models.Model):

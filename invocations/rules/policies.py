@@ -204,3 +204,46 @@ def allows_everyone(statements: Iterable[Mapping[str, Any]], *, action: str, aut
         and _conditions_hold(statement.get("Condition"), auth_type=auth_type)
         for statement in statements
     )
+
+
+def _arn_like(pattern: str, value: str) -> bool:
+    """IAM's ArnLike: `*` any run of characters, `?` any one, everything else literal (case-sensitive)."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, flags=re.DOTALL) is not None
+
+
+def _service_conditions_hold(condition: Any, *, source_arn: str, source_account: str) -> bool:
+    """The conditions a service caller (API Gateway, an ALB) meets: its SourceArn and its SourceAccount."""
+    for operator, keys in (condition or {}).items():
+        for key, value in (keys or {}).items():
+            values = value if isinstance(value, list) else [value]
+            name = key.lower()
+            arn_operator = operator in ("ArnLike", "ArnEquals", "StringLike") and name == "aws:sourcearn"
+            if arn_operator and any(_arn_like(str(v), source_arn) for v in values):
+                continue
+            if operator == "StringEquals" and name == "aws:sourceaccount" and source_account in values:
+                continue
+            return False
+    return True
+
+
+def allows_service(
+    statements: Iterable[Mapping[str, Any]], *, service: str, action: str, source_arn: str, source_account: str
+) -> bool:
+    """Whether some Allow statement grants `action` to the service principal (or to everyone) for this source."""
+
+    def names(principal: Any) -> bool:
+        if _is_everyone(principal):
+            return True
+        if not isinstance(principal, Mapping):
+            return False
+        granted = principal.get("Service")
+        return service in (granted if isinstance(granted, list) else [granted])
+
+    return any(
+        statement.get("Effect") == "Allow"
+        and names(statement.get("Principal"))
+        and _grants(statement.get("Action"), action)
+        and _service_conditions_hold(statement.get("Condition"), source_arn=source_arn, source_account=source_account)
+        for statement in statements
+    )

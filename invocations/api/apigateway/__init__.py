@@ -1,0 +1,1 @@
+"""API Gateway's REST API operations (apigateway, rest-json, botocore's 2015-07-09 model)."""
