@@ -89,9 +89,13 @@ def _internal(status: int = 500) -> HttpResponse:
 async def answer(request: HttpRequest, api_id: str, stage: str, *, path: str) -> HttpResponse:
     request_id = str(uuid.uuid4())
     try:
-        response = await sync_to_async(_through, thread_sensitive=False, executor=invoke_api._waiters)(
-            request, api_id, stage, path, request_id
-        )
+        prepared = await sync_to_async(_prepare)(request, api_id, stage, path, request_id)
+        if isinstance(prepared, HttpResponse):
+            response = prepared
+        else:
+            response = await sync_to_async(_answer, thread_sensitive=False, executor=invoke_api._waiters)(
+                *prepared, request_id
+            )
     except Exception:  # a bug or Redis down: API Gateway's 500, never Django's page
         log.exception("REST API %s/%s failed", api_id, stage)
         response = _internal()
@@ -99,7 +103,10 @@ async def answer(request: HttpRequest, api_id: str, stage: str, *, path: str) ->
     return response
 
 
-def _through(request: HttpRequest, api_id: str, stage_name: str, path: str, request_id: str) -> HttpResponse:
+def _prepare(
+    request: HttpRequest, api_id: str, stage_name: str, path: str, request_id: str
+) -> HttpResponse | tuple[str, dict, float]:
+    """API Gateway's own checks (stage, route, integration URI, resource policy) and the event; or its refusal."""
     door = reads.stage_door(api_id, stage_name)
     if door is None:
         # ⚠ AWS: an unknown stage is a 403 Missing Authentication Token (an unknown API id has no DNS name at all).
@@ -160,8 +167,13 @@ def _through(request: HttpRequest, api_id: str, stage_name: str, path: str, requ
         now=datetime.now(UTC),
     )
     timeout_ms = integration.get("timeoutInMillis") or rules.INTEGRATION_TIMEOUT_MS
+    return lambda_target.target, event, timeout_ms / 1000
+
+
+def _answer(target: str, event: dict, timeout_s: float, request_id: str) -> HttpResponse:
+    """The invocation and API Gateway's mapping of its outcome."""
     try:
-        result = _invoke(lambda_target.target, event, request_id, timeout_s=timeout_ms / 1000)
+        result = _invoke(target, event, request_id, timeout_s=timeout_s)
     except ServiceException:
         return _json(504, payload.TIMED_OUT, error_type="IntegrationTimeout")  # ⚠ error-type header name ours
     except LambdaError:

@@ -89,6 +89,7 @@ def build_event(
                 "accountId": None,
                 "cognitoIdentityId": None,
                 "caller": None,
+                "apiKey": None,
                 "sourceIp": request.source_ip,
                 "principalOrgId": None,
                 "accessKey": None,
