@@ -112,7 +112,7 @@ def get_rest_apis(request: HttpRequest) -> HttpResponse:
     from invocations.models import RestApi
 
     apis = RestApi.objects.order_by("created_at", "id")
-    return _json({"items": [render.rest_api(api, root_id=_root_id(api)) for api in apis]})
+    return _json({"item": [render.rest_api(api, root_id=_root_id(api)) for api in apis]})
 
 
 def get_rest_api(request: HttpRequest, api_id: str) -> HttpResponse:
@@ -131,7 +131,7 @@ def delete_rest_api(request: HttpRequest, api_id: str) -> HttpResponse:
 def get_resources(request: HttpRequest, api_id: str) -> HttpResponse:
     api = reads.rest_api_get(api_id)
     embed = "methods" in request.GET.getlist("embed")
-    return _json({"items": [render.resource(item, embed_methods=embed) for item in reads.resources_of(api)]})
+    return _json({"item": [render.resource(item, embed_methods=embed) for item in reads.resources_of(api)]})
 
 
 def get_resource(request: HttpRequest, api_id: str, resource_id: str) -> HttpResponse:
@@ -139,10 +139,10 @@ def get_resource(request: HttpRequest, api_id: str, resource_id: str) -> HttpRes
     return _json(render.resource(reads.resource_get(api, resource_id)))
 
 
-def create_resource(request: HttpRequest, api_id: str, parent_id: str) -> HttpResponse:
+def create_resource(request: HttpRequest, api_id: str, resource_id: str) -> HttpResponse:
     data = _body(request)
     created = apigateway_service.resource_create(
-        api_id=api_id, parent_id=parent_id, path_part=_string(data, "pathPart", required=True)
+        api_id=api_id, parent_id=resource_id, path_part=_string(data, "pathPart", required=True)
     )
     return _json(render.resource(created), status=201)
 
